@@ -1,0 +1,76 @@
+"""The REST API at /api/v1/: one NinjaAPI, token authentication, errors as JSON with a stable code."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from vicino.core.api import router as core_router
+
+from .auth import TokenAuth, TokenRevoked
+
+api = NinjaAPI(
+    title="Vicino API",
+    version="1",
+    description="The REST API of Vicino. Authenticate with a personal token: `Authorization: Bearer vcn_…`.",
+    auth=TokenAuth(),
+    urls_namespace="api-v1",
+)
+api.add_router("/", core_router)
+
+
+def error(request: HttpRequest, status: int, code: str, message: str, errors: list | None = None) -> HttpResponse:
+    body = {"code": code, "message": message}
+    if errors is not None:
+        body["errors"] = errors
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(ValidationError)
+def on_invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = [
+        {"loc": [str(part) for part in item.get("loc", [])], "msg": str(item.get("msg", "")), "type": item.get("type", "")}
+        for item in exc.errors
+    ]
+    if any(item["type"] == "json_invalid" for item in errors):
+        return error(request, 400, "malformed_json", _("The request body is not valid JSON."), errors)
+    return error(request, 422, "validation_error", _("Some fields are missing or not valid."), errors)
+
+
+@api.exception_handler(DjangoValidationError)
+def on_rejected_by_rules(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    if hasattr(exc, "error_dict"):
+        errors = [{"loc": [field], "msg": str(msg), "type": "invalid"} for field, msgs in exc.message_dict.items() for msg in msgs]
+    else:
+        errors = [{"loc": [], "msg": str(msg), "type": "invalid"} for msg in exc.messages]
+    return error(request, 422, "validation_error", _("Some fields are missing or not valid."), errors)
+
+
+@api.exception_handler(TokenRevoked)
+def on_revoked(request: HttpRequest, exc: TokenRevoked) -> HttpResponse:
+    return error(request, 401, "token_revoked", exc.message)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error(request, 401, "not_authenticated", _("Send a valid API token: Authorization: Bearer vcn_…"))
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return error(request, 403, "forbidden", _("Your role does not allow this."))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error(request, 404, "not_found", _("Not found."))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400:
+        # Ninja's only 400 is a body it cannot parse.
+        return error(request, 400, "malformed_json", _("The request body is not valid JSON."))
+    return error(request, exc.status_code, "http_error", str(exc.message))

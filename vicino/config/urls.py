@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from vicino.api.api import api
+
+urlpatterns = [
+    path("", include("vicino.core.urls")),
+    path("api/v1/", api.urls),
+    path("tokens/", include("vicino.api.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,10 @@
+"""Background work of the core: sending e-mail outside the request."""
+
+from django.core.mail import EmailMessage
+from django.tasks import task
+
+
+@task
+def mail_send(*, subject: str, body: str, to: list[str], reply_to: list[str] | None = None) -> int:
+    """Send one plain-text e-mail through the configured SMTP server; returns messages sent."""
+    return EmailMessage(subject=subject, body=body, to=to, reply_to=reply_to).send()

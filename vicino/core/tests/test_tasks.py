@@ -1,0 +1,25 @@
+"""Background work through the real database queue and the worker command."""
+
+from django.core.management import call_command
+from django_tasks_db.models import DBTaskResult
+
+from vicino.core.tasks import mail_send
+
+
+def test_a_queued_email_is_sent_by_the_worker(db, settings, smtp_server):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    result = mail_send.enqueue(subject="Benvenuta", body="Ciao Nicolò!", to=["carla@example.com"])
+    assert DBTaskResult.objects.get(id=result.id).status == "READY"
+    assert smtp_server.messages == []
+
+    call_command("worker", batch=True)
+
+    assert DBTaskResult.objects.get(id=result.id).status == "SUCCESSFUL"
+    [message] = smtp_server.to("carla@example.com")
+    assert message["Subject"] == "Benvenuta"
+    assert message.get_payload(decode=True).decode() .strip() == "Ciao Nicolò!"
+
+
+def test_tasks_run_immediately_in_tests(db, smtp_server):
+    mail_send.enqueue(subject="Subito", body="Adesso", to=["dario@example.com"])
+    assert [m["Subject"] for m in smtp_server.messages] == ["Subito"]
