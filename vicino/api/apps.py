@@ -9,5 +9,7 @@ class ApiConfig(AppConfig):
 
     def ready(self) -> None:
         from vicino.core import navigation
+        from vicino.core.audit import action_labels_register
 
         navigation.register_user_link("api:token-list", _("API tokens"))
+        action_labels_register({"api_token.create": _("API token created"), "api_token.revoke": _("API token revoked")})

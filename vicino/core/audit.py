@@ -6,11 +6,31 @@ import uuid
 from typing import Any
 
 from django.db.models import Model
+from django.utils.translation import gettext_lazy as _
 
 from .actor import tenancy_of
 from .models import AuditEntry, Network, Site, User
 
-REDACTED = "••••"
+# What each action code means to a reader; every app adds its own with `action_labels_register`.
+_ACTION_LABELS: dict[str, str] = {
+    "network.create": _("Network created"),
+    "site.create": _("Site created"),
+    "site.update": _("Site changed"),
+    "site.opening_hours": _("Opening hours changed"),
+    "user.create": _("User created"),
+    "user.password": _("Password changed"),
+    "membership.create": _("Role given"),
+    "membership.role": _("Role changed"),
+    "membership.delete": _("Role taken away"),
+}
+
+
+def action_labels_register(labels: dict[str, str]) -> None:
+    _ACTION_LABELS.update(labels)
+
+
+def action_label(code: str) -> str:
+    return str(_ACTION_LABELS.get(code, code))
 
 
 def changes_apply(instance: Model, data: dict[str, Any]) -> dict[str, list[Any]]:

@@ -2,8 +2,10 @@
 
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -220,6 +222,15 @@ class Membership(TimeStamped):
         return f"{self.get_role_display()} · {place}"
 
 
+def _shown(value: object, choices: dict) -> object:
+    """A stored value as a reader wants it: choice labels, lists joined, empty as nothing."""
+    if value is None or value == "" or value == []:
+        return None
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return choices.get(value, value) if isinstance(value, (str, int)) else value
+
+
 class AuditEntry(models.Model):
     """One write done through a service: who, what, when, and the fields it changed."""
 
@@ -228,7 +239,7 @@ class AuditEntry(models.Model):
     )
     site = models.ForeignKey(Site, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("site"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by")
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("changed by")
     )
     action = models.CharField(_("action"), max_length=60)
     target_type = models.CharField(_("record type"), max_length=60)
@@ -247,3 +258,32 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.target_repr}"
+
+    @property
+    def action_label(self) -> str:
+        from .audit import action_label
+
+        return action_label(self.action)
+
+    def changes_display(self) -> list[tuple[str, object, object]]:
+        """(field name, before, after) in the reader's language, choice codes shown as labels."""
+        try:
+            model = apps.get_model(self.target_type)
+        except LookupError:
+            model = None
+        rows = []
+        for name, (before, after) in self.changes.items():
+            if before == after:
+                continue
+            label, choices = name, {}
+            if model is not None:
+                try:
+                    field = model._meta.get_field(name)
+                    if field.auto_created and not field.concrete:
+                        label = str(field.related_model._meta.verbose_name_plural)
+                    else:
+                        label, choices = str(field.verbose_name), dict(field.flatchoices or [])
+                except FieldDoesNotExist:
+                    pass
+            rows.append((label, _shown(before, choices), _shown(after, choices)))
+        return rows

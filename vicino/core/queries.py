@@ -16,6 +16,7 @@ def site_list(*, actor: Actor) -> QuerySet[Site]:
         Site.objects.select_related("network")
         .annotate(team_size=Count("memberships", distinct=True))
         .prefetch_related(Prefetch("opening_hours", queryset=OpeningHours.objects.order_by("weekday", "opens_at")))
+        .order_by("name", "pk")
     )
 
 

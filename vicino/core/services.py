@@ -110,7 +110,7 @@ def membership_create(*, by: User | None, user: User, network: Network, role: st
     if site is not None and site.network_id != network.pk:
         raise ValidationError({"site": _("The site belongs to another network.")}, code="wrong_network")
     if role in HEAD_OFFICE_ROLES and site is not None:
-        raise ValidationError({"site": _("A head-office role is not tied to a site.")}, code="site_not_allowed")
+        raise ValidationError({"site": _("A head-office role cannot be tied to a site.")}, code="site_not_allowed")
     if role not in HEAD_OFFICE_ROLES and site is None:
         raise ValidationError({"site": _("This role needs a site.")}, code="site_required")
     duplicate = Membership.objects.filter(user=user, network=network, site=site).exists()
@@ -127,7 +127,7 @@ def membership_create(*, by: User | None, user: User, network: Network, role: st
 def membership_role_set(*, by: User | None, membership: Membership, role: str) -> Membership:
     """Change what a member does at the same place."""
     if (role in HEAD_OFFICE_ROLES) != (membership.site_id is None):
-        raise ValidationError({"role": _("This role does not fit the member's place.")}, code="role_place")
+        raise ValidationError({"role": _("Head-office and site roles cannot be swapped: choose a role of the same kind.")}, code="role_place")
     changes = changes_apply(membership, {"role": Role(role)})
     if changes:
         membership.save(update_fields=["role", "updated_at"])
