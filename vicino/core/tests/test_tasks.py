@@ -6,7 +6,9 @@ from django_tasks_db.models import DBTaskResult
 from vicino.core.tasks import mail_send
 
 
-def test_a_queued_email_is_sent_by_the_worker(db, settings, smtp_server):
+def test_a_queued_email_is_sent_by_the_worker(transactional_db, settings, smtp_server):
+    # The worker closes its database connection after each task, as a long-running process
+    # should; that would end a test wrapped in one transaction, so this one commits for real.
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     result = mail_send.enqueue(subject="Benvenuta", body="Ciao Nicolò!", to=["carla@example.com"])
     assert DBTaskResult.objects.get(id=result.id).status == "READY"
