@@ -12,7 +12,9 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from . import services, tasks
+from .actor import Actor
 from .models import OpeningHours, Site
+from .roles import HEAD_OFFICE_ROLES, SITE_ROLES, Role
 
 
 class LoginForm(auth_forms.AuthenticationForm):
@@ -93,3 +95,34 @@ class OpeningHoursForm(forms.Form):
         if opens >= closes:
             raise ValidationError(_("In “%(text)s” the closing time must come after the opening time.") % {"text": text}, code="order")
         return opens, closes
+
+
+class TeamMemberForm(forms.Form):
+    """Add a person to the team: head office picks any role and site; a site manager, their site's roles."""
+
+    email = forms.EmailField(label=_("E-mail"))
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"))
+    site = forms.ModelChoiceField(label=_("Site"), queryset=Site.objects.none(), required=False)
+
+    def __init__(self, *args, actor: Actor, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        if actor.is_head_office:
+            self.fields["role"].choices = Role.choices
+            self.fields["site"].queryset = actor.scope(Site.objects.filter(is_active=True)).order_by("name")
+            self.fields["site"].help_text = _("Only for site roles; leave empty for head office.")
+        else:
+            self.fields["role"].choices = [(role.value, role.label) for role in Role if role in SITE_ROLES]
+            del self.fields["site"]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if not self.actor.is_head_office:
+            cleaned["site"] = self.actor.site
+        role = cleaned.get("role")
+        if role in HEAD_OFFICE_ROLES and cleaned.get("site"):
+            self.add_error("site", _("A head-office role cannot be tied to a site."))
+        elif role and role not in HEAD_OFFICE_ROLES and not cleaned.get("site"):
+            self.add_error("site", _("This role needs a site."))
+        return cleaned

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from . import invitations
 from .audit import audit_record, changes_apply, snapshot
 from .models import Membership, Network, OpeningHours, Site, User
 from .roles import HEAD_OFFICE_ROLES, Role
@@ -120,6 +121,21 @@ def membership_create(*, by: User | None, user: User, network: Network, role: st
     membership.full_clean()
     membership.save()
     audit_record(by=by, action="membership.create", target=membership, changes=snapshot(membership, ["user", "site", "role"]))
+    return membership
+
+
+@transaction.atomic
+def team_member_add(
+    *, by: User, network: Network, site: Site | None, email: str, full_name: str, role: str, base_url: str
+) -> Membership:
+    """Give a person a role; someone new to Vicino gets an e-mail to choose their password."""
+    user = User.objects.filter(email__iexact=email.strip()).first()
+    invite = user is None
+    if user is None:
+        user = user_create(by=by, email=email, full_name=full_name, language=by.language)
+    membership = membership_create(by=by, user=user, network=network, site=site, role=role)
+    if invite:
+        transaction.on_commit(lambda: invitations.invitation_send(membership=membership, by=by, base_url=base_url))
     return membership
 
 

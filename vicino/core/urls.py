@@ -28,5 +28,6 @@ urlpatterns = [
     path("sites/<int:pk>/", views.site_detail, name="site-detail"),
     path("sites/<int:pk>/edit/", views.site_edit, name="site-edit"),
     path("team/", views.team, name="team"),
+    path("team/<int:pk>/remove/", views.team_member_remove, name="team-member-remove"),
     path("audit/", views.audit_list, name="audit-list"),
 ]

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import queries, services
-from .forms import LoginForm, OpeningHoursForm, PasswordResetForm, SetPasswordForm, SiteForm
+from .forms import LoginForm, OpeningHoursForm, PasswordResetForm, SetPasswordForm, SiteForm, TeamMemberForm
 from .middleware import SESSION_KEY
 from .roles import Capability, Role
 
@@ -156,8 +156,42 @@ def site_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @actor_required(Capability.TEAM_VIEW)
 def team(request: HttpRequest) -> HttpResponse:
-    page = Paginator(queries.membership_list(actor=request.actor), 50).get_page(request.GET.get("page"))
-    return render(request, "core/team.html", {"page": page})
+    """The team in the actor's scope; managers add people here (new ones get an invitation)."""
+    actor = request.actor
+    form = TeamMemberForm(request.POST or None, actor=actor) if actor.can(Capability.TEAM_MANAGE) else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                membership = services.team_member_add(
+                    by=request.user,
+                    network=actor.network,
+                    site=form.cleaned_data["site"],
+                    email=form.cleaned_data["email"],
+                    full_name=form.cleaned_data["full_name"],
+                    role=form.cleaned_data["role"],
+                    base_url=request.build_absolute_uri("/"),
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("%(person)s now works as %(membership)s.") % {"person": membership.user, "membership": membership})
+                return redirect("core:team")
+    page = Paginator(queries.membership_list(actor=actor), 50).get_page(request.GET.get("page"))
+    return render(request, "core/team.html", {"page": page, "form": form, "can_manage": form is not None})
+
+
+@require_POST
+@actor_required(Capability.TEAM_MANAGE)
+def team_member_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = get_object_or_404(queries.membership_list(actor=request.actor), pk=pk)
+    if membership.user_id == request.user.pk:
+        messages.error(request, _("You cannot take away your own role: ask another administrator."))
+    else:
+        services.membership_delete(by=request.user, membership=membership)
+        messages.success(request, _("%(person)s no longer works as %(membership)s.") % {"person": membership.user, "membership": membership})
+    return redirect("core:team")
 
 
 @actor_required(Capability.AUDIT_VIEW)
