@@ -100,6 +100,25 @@ def roberta(borgo, bologna) -> User:
     return _person("roberta@borgo.example", "Roberta Cavalli", borgo, Role.NETWORK_ADMIN, language="en")
 
 
+@pytest.fixture
+def notice(aurora):
+    from vicino.people import services as people
+
+    return people.privacy_notice_publish(by=None, network=aurora, version="2026.1", title="Informativa clienti", text="…")
+
+
+@pytest.fixture
+def carla(aurora, milano):
+    """Milano's customer, with an apostrophe and an accent in her name."""
+    from vicino.people import services as people
+
+    return people.customer_create(
+        by=None, network=aurora, site=milano, first_name="Carla", last_name="D'Angelo Paternò",
+        emails=["Carla.Dangelo@Example.it"], phones=["333 1234567"],
+        address={"street": "Via Roma 1", "cap": "20121", "city": "Milano", "province": "MI"},
+    )  # fmt: skip
+
+
 def actor_of(user: User) -> Actor:
     actor = actor_for(user=user)
     assert actor is not None, f"{user} has no membership"

@@ -50,6 +50,7 @@ CSRF_TRUSTED_ORIGINS = env_list("VICINO_CSRF_TRUSTED_ORIGINS")
 # Our apps in layer order: an app imports only from apps listed before it.
 VICINO_APPS = [
     "vicino.core",
+    "vicino.people",
     "vicino.api",
 ]
 

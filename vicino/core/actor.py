@@ -9,7 +9,7 @@ forgotten declaration fails loudly instead of leaking another network's rows.
 from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from .models import Membership, Network, Site, Tenancy, User
 from .roles import Capability, capabilities_of
@@ -48,7 +48,10 @@ class Actor:
         tenancy = tenancy_of(queryset.model)
         queryset = queryset.filter(**{tenancy.network: self.membership.network_id})
         if self.membership.site_id is not None and tenancy.site is not None:
-            queryset = queryset.filter(**{tenancy.site: self.membership.site_id})
+            mine = Q(**{tenancy.site: self.membership.site_id})
+            if tenancy.shared_without_site:
+                mine |= Q(**{f"{tenancy.site}__isnull": True})
+            queryset = queryset.filter(mine)
         return queryset
 
 

@@ -126,3 +126,12 @@ class TeamMemberForm(forms.Form):
         elif role and role not in HEAD_OFFICE_ROLES and not cleaned.get("site"):
             self.add_error("site", _("This role needs a site."))
         return cleaned
+
+
+def errors_into_form(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: next to its field where the form has it."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

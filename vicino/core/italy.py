@@ -155,3 +155,23 @@ def validate_province(value: str) -> None:
             code="invalid_province",
             params={"value": value},
         )
+
+
+def validate_fiscal_code(value: str) -> None:
+    """A codice fiscale with a correct check character (people; companies use their partita IVA)."""
+    from stdnum.it import codicefiscale
+
+    if not codicefiscale.is_valid(value or ""):
+        raise ValidationError(
+            _("“%(value)s” is not a valid codice fiscale."), code="invalid_fiscal_code", params={"value": value}
+        )
+
+
+def validate_vat_number(value: str) -> None:
+    """An Italian partita IVA: eleven digits with a correct check digit."""
+    from stdnum.it import iva
+
+    if not iva.is_valid(value or ""):
+        raise ValidationError(
+            _("“%(value)s” is not a valid partita IVA."), code="invalid_vat_number", params={"value": value}
+        )

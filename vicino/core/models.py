@@ -23,10 +23,13 @@ class Tenancy:
 
     `network` and `site` are lookup paths from the model (e.g. "network",
     "lead__site"); `site=None` means the record belongs to the whole network.
+    With `shared_without_site`, a row whose site is empty belongs to the whole
+    network (a customer no site follows yet), so site members see it too.
     """
 
     network: str
     site: str | None = None
+    shared_without_site: bool = False
 
 
 class TimeStamped(models.Model):
@@ -287,3 +290,14 @@ class AuditEntry(models.Model):
                     pass
             rows.append((label, _shown(before, choices), _shown(after, choices)))
         return rows
+
+
+class ScheduledRun(models.Model):
+    """A daily task enqueued for a day: the unique row stops two workers enqueuing it twice."""
+
+    name = models.CharField(max_length=100)
+    day = models.DateField()
+    enqueued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["name", "day"], name="scheduled_run_once_a_day")]

@@ -36,20 +36,31 @@ class Capability(StrEnum):
     TEAM_MANAGE = "team.manage"
     AUDIT_VIEW = "audit.view"
     API_ACCESS = "api.access"
+    CUSTOMERS_VIEW = "customers.view"
+    CUSTOMERS_MANAGE = "customers.manage"
+    CUSTOMERS_IMPORT = "customers.import"
+    CUSTOMERS_EXPORT = "customers.export"
+    PRIVACY_MANAGE = "privacy.manage"
 
 
-_EVERYONE = {Capability.SITES_VIEW, Capability.TEAM_VIEW, Capability.API_ACCESS}
+_EVERYONE = {Capability.SITES_VIEW, Capability.TEAM_VIEW, Capability.API_ACCESS, Capability.CUSTOMERS_VIEW}
+_FRONT_LINE = _EVERYONE | {Capability.CUSTOMERS_MANAGE}
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.NETWORK_ADMIN: frozenset(Capability),
-    Role.HQ_COMMUNICATIONS: frozenset(_EVERYONE),
-    Role.HQ_CUSTOMER_CARE: frozenset(_EVERYONE),
-    Role.HQ_ANALYST: frozenset(_EVERYONE),
+    # Communications and analysts read customers and take lists out; they do not edit people.
+    Role.HQ_COMMUNICATIONS: frozenset(_EVERYONE | {Capability.CUSTOMERS_EXPORT}),
+    # Customer care answers privacy requests (access, erasure) for the whole network.
+    Role.HQ_CUSTOMER_CARE: frozenset(_FRONT_LINE | {Capability.PRIVACY_MANAGE}),
+    Role.HQ_ANALYST: frozenset(_EVERYONE | {Capability.CUSTOMERS_EXPORT}),
     # A site manager edits their own site and runs its team; the scope keeps it to that site.
-    Role.SITE_MANAGER: frozenset(_EVERYONE | {Capability.SITES_MANAGE, Capability.TEAM_MANAGE}),
-    Role.SALES_CONSULTANT: frozenset(_EVERYONE),
-    Role.SERVICE_ADVISOR: frozenset(_EVERYONE),
-    Role.RECEPTION: frozenset(_EVERYONE),
+    Role.SITE_MANAGER: frozenset(
+        _FRONT_LINE
+        | {Capability.SITES_MANAGE, Capability.TEAM_MANAGE, Capability.CUSTOMERS_IMPORT, Capability.CUSTOMERS_EXPORT}
+    ),
+    Role.SALES_CONSULTANT: frozenset(_FRONT_LINE),
+    Role.SERVICE_ADVISOR: frozenset(_FRONT_LINE),
+    Role.RECEPTION: frozenset(_FRONT_LINE),
 }
 
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import queries, services
-from .forms import LoginForm, OpeningHoursForm, PasswordResetForm, SetPasswordForm, SiteForm, TeamMemberForm
+from .forms import errors_into_form, LoginForm, OpeningHoursForm, PasswordResetForm, SetPasswordForm, SiteForm, TeamMemberForm
 from .middleware import SESSION_KEY
 from .roles import Capability, Role
 
@@ -147,7 +147,7 @@ def site_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 services.opening_hours_set(by=request.user, site=fresh, intervals=hours_form.cleaned_data["intervals"])
         except ValidationError as error:
-            form.add_error(None, error)
+            errors_into_form(form, error)
         else:
             messages.success(request, _("The site “%(site)s” was saved.") % {"site": fresh})
             return redirect("core:site-detail", pk=fresh.pk)

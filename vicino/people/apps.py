@@ -1,0 +1,43 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PeopleConfig(AppConfig):
+    name = "vicino.people"
+    label = "people"
+    verbose_name = _("Customers")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from vicino.core.schedule import daily_register
+
+        from .tasks import consents_expire_all
+
+        post_migrate.connect(_install_database_objects, sender=self)
+        daily_register(consents_expire_all)
+        from vicino.core import navigation
+        from vicino.core.audit import action_labels_register
+        from vicino.core.roles import Capability
+
+        navigation.register("people:customer-list", _("Customers"), capability=Capability.CUSTOMERS_VIEW)
+        action_labels_register(
+            {
+                "customer.create": _("Customer created"),
+                "customer.update": _("Customer changed"),
+                "customer.merge": _("Customers merged"),
+                "customer.erase": _("Customer erased"),
+                "contact_point.add": _("Contact added"),
+                "contact_point.remove": _("Contact removed"),
+                "retention.set": _("Retention rule changed"),
+                "privacy_notice.publish": _("Privacy notice published"),
+            }
+        )
+
+
+def _install_database_objects(sender, using: str = "default", **kwargs) -> None:
+    from django.db import connections
+
+    from .dbobjects import database_objects_install
+
+    database_objects_install(connections[using])

@@ -1,0 +1,77 @@
+"""The search box: the same results on SQLite and PostgreSQL (this file runs on both)."""
+
+import pytest
+
+from vicino.conftest import actor_of
+from vicino.people import services
+from vicino.people.search import customer_search
+
+
+@pytest.fixture
+def people(aurora, milano, treviso, borgo):
+    make = services.customer_create
+    return {
+        "dangelo": make(by=None, network=aurora, site=milano, first_name="Lucia", last_name="D'Angelo", emails=["lucia.dangelo@libero.it"], phones=["333 1234567"]),
+        "nicolo": make(by=None, network=aurora, site=milano, first_name="Nicolò", last_name="Paternò", member_number="SOC-0042"),
+        "angelini": make(by=None, network=aurora, site=milano, first_name="Marco", last_name="Angelini"),
+        "treviso": make(by=None, network=aurora, site=treviso, first_name="Paolo", last_name="D'Angelo"),
+        "unassigned": make(by=None, network=aurora, first_name="Sara", last_name="Nicoletti"),
+        "other_network": make(by=None, network=borgo, first_name="Lucia", last_name="D'Angelo"),
+        "company": make(by=None, network=aurora, kind="company", company_name="Autofficina Cantù S.r.l.", phones=["02 1234 5678"]),
+    }  # fmt: skip
+
+
+def found(user, text):
+    return {c.display_name for c in customer_search(actor=actor_of(user), text=text)}
+
+
+@pytest.mark.parametrize("text", ["dangelo", "D'Angelo", "d’angelo", "DANGELO", "lucia dangelo", "dang"])
+def test_apostrophes_accents_and_case_do_not_matter(dario, people, text):
+    assert "Lucia D'Angelo" in found(dario, text)
+
+
+def test_the_issue_examples_find_their_people(dario, people):
+    assert found(dario, "nicolo") == {"Nicolò Paternò"}
+    assert found(dario, "paterno") == {"Nicolò Paternò"}
+    assert found(dario, "cantu") == {"Autofficina Cantù S.r.l."}
+
+
+def test_one_typo_in_a_name_is_forgiven(dario, people):
+    assert found(dario, "dangleo") == {"Lucia D'Angelo", "Paolo D'Angelo"}
+    assert found(dario, "patrenò") == {"Nicolò Paternò"}
+    assert found(dario, "lucia dnagelo") == {"Lucia D'Angelo"}
+    assert found(dario, "angelinni") == {"Marco Angelini"}
+
+
+def test_two_typos_are_not_a_match(dario, people):
+    assert found(dario, "dnaglo") == set()
+
+
+@pytest.mark.parametrize("text", ["333 1234567", "+39 333 123 4567", "3331234567", "0039 333 1234567", "+393331234567"])
+def test_a_phone_in_any_format_finds_its_owner(dario, people, text):
+    assert found(dario, text) == {"Lucia D'Angelo"}
+
+
+def test_a_landline_with_its_area_code_is_found(dario, people):
+    assert found(dario, "02/12345678") == {"Autofficina Cantù S.r.l."}
+
+
+def test_an_email_and_its_beginning_find_the_customer(dario, people):
+    assert found(dario, "Lucia.Dangelo@libero.it") == {"Lucia D'Angelo"}
+    assert found(dario, "lucia.dangelo@") == {"Lucia D'Angelo"}
+
+
+def test_a_member_number_is_found(dario, people):
+    assert found(dario, "SOC-0042") == {"Nicolò Paternò"}
+    assert found(dario, "soc 0042") == {"Nicolò Paternò"}
+
+
+def test_another_networks_customers_never_show(dario, roberta, people):
+    assert "Lucia D'Angelo" not in found(roberta, "nicolo")
+    assert found(roberta, "dangelo") == {"Lucia D'Angelo"}
+    assert len(customer_search(actor=actor_of(roberta), text="dangelo")) == 1
+
+
+def test_a_site_member_finds_their_sites_and_unassigned_customers_only(anna, people):
+    assert found(anna, "dangelo") == {"Lucia D'Angelo"}
+    assert found(anna, "nicoletti") == {"Sara Nicoletti"}

@@ -1,0 +1,25 @@
+"""What each kind of timeline entry is called; every app registers the kinds it writes."""
+
+from django.utils.translation import gettext_lazy as _
+
+_KIND_LABELS: dict[str, str] = {
+    "customer.created": _("Record created"),
+    "customer.merged": _("Records merged"),
+    "customer.erased": _("Personal data erased"),
+    "consent.granted": _("Consent granted"),
+    "consent.withdrawn": _("Consent withdrawn"),
+    "consent.expired": _("Consent expired"),
+    "data.exported": _("Data exported"),
+}
+
+
+def kind_labels_register(labels: dict[str, str]) -> None:
+    _KIND_LABELS.update(labels)
+
+
+def kind_label(kind: str) -> str:
+    return str(_KIND_LABELS.get(kind, kind))
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    return sorted(((kind, str(label)) for kind, label in _KIND_LABELS.items()), key=lambda item: item[1])

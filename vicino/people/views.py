@@ -1,0 +1,159 @@
+"""Customer pages: the list with search and filters, the 360° page, editing, contacts, consents."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from vicino.core.forms import errors_into_form
+from vicino.core.roles import Capability
+from vicino.core.views import actor_required
+
+from . import queries, services
+from .forms import ConsentForm, ContactPointForm, CustomerFilterForm, CustomerForm, TimelineFilterForm
+from .search import customer_search
+
+LIST_PAGE_SIZE = 50
+TIMELINE_PAGE_SIZE = 20
+ADDRESS_FIELDS = ("street", "cap", "city", "province")
+
+
+@actor_required(Capability.CUSTOMERS_VIEW)
+def customer_list(request: HttpRequest) -> HttpResponse:
+    actor = request.actor
+    filters = CustomerFilterForm(request.GET or None, actor=actor)
+    customers = queries.customer_list(actor=actor)
+    search = ""
+    if filters.is_valid():
+        data = filters.cleaned_data
+        if data["relation"]:
+            customers = customers.filter(relation=data["relation"])
+        if data["site"]:
+            customers = customers.filter(site=data["site"])
+        if data["tag"]:
+            customers = customers.filter(tags=data["tag"])
+        search = data["q"].strip()
+        customers = customer_search(actor=actor, text=search, base=customers)
+    page = Paginator(customers, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "people/customer_list.html#customer-rows" if request.htmx else "people/customer_list.html"
+    return render(request, template, {"page": page, "filters": filters, "search": search, "query_string": _query_without_page(request)})
+
+
+@actor_required(Capability.CUSTOMERS_VIEW)
+def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The 360° view; an htmx request for the timeline gets just the timeline fragment."""
+    actor = request.actor
+    customer = get_object_or_404(queries.customer_list(actor=actor).prefetch_related("tags", "addresses"), pk=pk)
+    timeline_filters = TimelineFilterForm(request.GET or None)
+    channel = kind = ""
+    if timeline_filters.is_valid():
+        channel, kind = timeline_filters.cleaned_data["channel"], timeline_filters.cleaned_data["kind"]
+    timeline = Paginator(queries.customer_timeline(actor=actor, customer=customer, channel=channel, kind=kind), TIMELINE_PAGE_SIZE)
+    timeline_page = timeline.get_page(request.GET.get("page"))
+    context = {
+        "customer": customer,
+        "timeline_page": timeline_page,
+        "timeline_filters": timeline_filters,
+        "timeline_query": _query_without_page(request),
+        "can_manage": actor.can(Capability.CUSTOMERS_MANAGE),
+    }
+    if request.htmx:
+        return render(request, "people/customer_detail.html#timeline", context)
+    context.update(
+        consents=queries.consent_states(customer=customer),
+        consent_history=customer.consent_events.select_related("notice", "actor")[:50],
+        consent_form=ConsentForm(actor=actor),
+        contact_form=ContactPointForm(),
+    )
+    return render(request, "people/customer_detail.html", context)
+
+
+@actor_required(Capability.CUSTOMERS_MANAGE)
+def customer_create(request: HttpRequest) -> HttpResponse:
+    actor = request.actor
+    form = CustomerForm(request.POST or None, actor=actor, creating=True, initial={"site": actor.site})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        email, phone = data.pop("email"), data.pop("phone")
+        address = {field: data.pop(field) for field in ADDRESS_FIELDS}
+        try:
+            customer = services.customer_create(
+                by=request.user, network=actor.network, emails=[email], phones=[phone], address=address, **data
+            )
+        except ValidationError as error:
+            errors_into_form(form, error)
+        else:
+            messages.success(request, _("%(customer)s has been added.") % {"customer": customer})
+            return redirect("people:customer-detail", pk=customer.pk)
+    return render(request, "people/customer_form.html", {"form": form, "customer": None})
+
+
+@actor_required(Capability.CUSTOMERS_MANAGE)
+def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = get_object_or_404(queries.customer_list(actor=request.actor), pk=pk)
+    form = CustomerForm(request.POST or None, instance=customer, actor=request.actor, creating=False)
+    if request.method == "POST" and form.is_valid():
+        # The form has copied its values onto `customer`: compare against a fresh copy.
+        fresh = get_object_or_404(queries.customer_list(actor=request.actor), pk=pk)
+        try:
+            services.customer_update(by=request.user, customer=fresh, data=form.cleaned_data)
+        except ValidationError as error:
+            errors_into_form(form, error)
+        else:
+            messages.success(request, _("The changes have been saved."))
+            return redirect("people:customer-detail", pk=pk)
+    return render(request, "people/customer_form.html", {"form": form, "customer": customer})
+
+
+@require_POST
+@actor_required(Capability.CUSTOMERS_MANAGE)
+def contact_point_add(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = get_object_or_404(queries.customer_list(actor=request.actor), pk=pk)
+    form = ContactPointForm(request.POST)
+    if form.is_valid():
+        try:
+            services.contact_point_add(by=request.user, customer=customer, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Contact added."))
+    else:
+        messages.error(request, _("Give an e-mail address or a phone number."))
+    return redirect("people:customer-detail", pk=pk)
+
+
+@require_POST
+@actor_required(Capability.CUSTOMERS_MANAGE)
+def contact_point_remove(request: HttpRequest, pk: int, point_pk: int) -> HttpResponse:
+    customer = get_object_or_404(queries.customer_list(actor=request.actor), pk=pk)
+    point = get_object_or_404(customer.contact_points, pk=point_pk)
+    services.contact_point_remove(by=request.user, point=point)
+    messages.success(request, _("Contact removed."))
+    return redirect("people:customer-detail", pk=pk)
+
+
+@require_POST
+@actor_required(Capability.CUSTOMERS_MANAGE)
+def consent_change(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff record a consent given or withdrawn in front of them; it joins the ledger."""
+    customer = get_object_or_404(queries.customer_list(actor=request.actor), pk=pk)
+    form = ConsentForm(request.POST, actor=request.actor)
+    if form.is_valid():
+        try:
+            services.consent_record(by=request.user, customer=customer, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The consent has been recorded."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("people:customer-detail", pk=pk)
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
