@@ -8,17 +8,31 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from vicino.core.api import router as core_router
+from vicino.people.api import router as people_router
 
+from . import idempotency
 from .auth import TokenAuth, TokenRevoked
+
+DESCRIPTION = """The REST API of Vicino. Authenticate with a personal token: `Authorization: Bearer vcn_…`.
+
+**Retrying a POST safely.** Every POST accepts an `Idempotency-Key` header: any string of up to
+200 characters, new for each new request (a UUID will do). If you are not sure a POST arrived,
+send it again with the same key and the same body: it is processed only once, and the repeat gets
+the first answer back (same status and body) with the header `Idempotent-Replayed: true`.
+The same key with a different method, path or body is refused with 422 `idempotency_key_reused`;
+while the first request is still being processed, 409 `idempotency_key_in_progress`.
+Keys belong to the token's user and are forgotten after 24 hours."""
 
 api = NinjaAPI(
     title="Vicino API",
     version="1",
-    description="The REST API of Vicino. Authenticate with a personal token: `Authorization: Bearer vcn_…`.",
+    description=DESCRIPTION,
     auth=TokenAuth(),
     urls_namespace="api-v1",
 )
 api.add_router("/", core_router)
+api.add_router("/", people_router)
+idempotency.install(api)
 
 
 def error(request: HttpRequest, status: int, code: str, message: str, errors: list | None = None) -> HttpResponse:
@@ -66,6 +80,11 @@ def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return error(request, 404, "not_found", _("Not found."))
+
+
+@api.exception_handler(idempotency.IdempotencyRefused)
+def on_idempotency_refused(request: HttpRequest, exc: idempotency.IdempotencyRefused) -> HttpResponse:
+    return error(request, exc.status, exc.code, exc.message)
 
 
 @api.exception_handler(HttpError)

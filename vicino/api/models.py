@@ -1,7 +1,11 @@
-"""Personal API tokens: shown once, stored hashed, revocable, acting as their owner in one membership."""
+"""Personal API tokens: shown once, stored hashed, revocable, acting as their owner in one membership.
+
+And the idempotency keys under which POST requests were answered, so a retry is answered the same.
+"""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vicino.core.models import Membership, Tenancy
@@ -33,3 +37,29 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class IdempotencyKey(models.Model):
+    """A POST answered under a client's Idempotency-Key: a retry with the same key gets the same answer."""
+
+    # Still being processed: the first request holds the key and has not answered yet.
+    IN_PROGRESS = 0
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user"))
+    key = models.CharField(_("key"), max_length=200)
+    method = models.CharField(max_length=10)
+    path = models.TextField()
+    body_sha256 = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField(default=IN_PROGRESS)
+    response_body = models.TextField(blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique_per_user")]
+        # Expired keys are purged by age.
+        indexes = [models.Index(fields=["created_at"], name="idempotency_key_created")]
+
+    def __str__(self) -> str:
+        return self.key

@@ -21,12 +21,16 @@ class PeopleConfig(AppConfig):
         from vicino.core.roles import Capability
 
         navigation.register("people:customer-list", _("Customers"), capability=Capability.CUSTOMERS_VIEW)
+        navigation.register("people:privacy-request-list", _("Privacy requests"), capability=Capability.PRIVACY_MANAGE, group=_("Administration"))
         action_labels_register(
             {
                 "customer.create": _("Customer created"),
                 "customer.update": _("Customer changed"),
                 "customer.merge": _("Customers merged"),
                 "customer.erase": _("Customer erased"),
+                "customer.import": _("Customers imported"),
+                "customer.export": _("Customers exported"),
+                "customer.data_export": _("Customer's data downloaded"),
                 "contact_point.add": _("Contact added"),
                 "contact_point.remove": _("Contact removed"),
                 "retention.set": _("Retention rule changed"),

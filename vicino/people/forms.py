@@ -9,7 +9,7 @@ from vicino.core.models import Site
 
 from .phones import phone_normalise
 from .services import email_normalise
-from .models import CONSENT_CHANNELS, Channel, ConsentEvent, ContactPoint, Customer, PrivacyNotice, Purpose, Tag
+from .models import CONSENT_CHANNELS, Channel, ConsentEvent, ContactPoint, Customer, PrivacyNotice, PrivacyRequest, Purpose, Tag
 
 
 class CustomerForm(forms.ModelForm):
@@ -138,3 +138,16 @@ class ImportMappingForm(forms.Form):
 
     def mapping(self) -> dict[str, str]:
         return {header: self.cleaned_data.get(f"col_{index}", "") for index, header in enumerate(self.headers)}
+
+
+class PrivacyRequestForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Request"), choices=PrivacyRequest.Kind.choices)
+    channel = forms.ChoiceField(label=_("Received by"), choices=Channel.choices, initial=Channel.EMAIL)
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=2000)
+
+
+class PrivacyRequestCloseForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Outcome"), choices=[(PrivacyRequest.Status.DONE, _("Fulfilled")), (PrivacyRequest.Status.REFUSED, _("Refused"))]
+    )
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))

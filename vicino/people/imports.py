@@ -41,7 +41,7 @@ from .models import (
     Purpose,
 )
 from .search import name_words, word_variants
-from .services import search_text_for, tags_ensure
+from .services import name_key_for, search_text_for, tags_ensure
 
 logger = logging.getLogger(__name__)
 
@@ -302,6 +302,7 @@ def _customer_build(context: _BatchContext, data: dict, now) -> Customer:
     site = context.sites.get(data["site_code"].casefold()) if data.get("site_code") else context.site
     customer = Customer(network=context.network, site=site, created_at=now, **fields)
     customer.search_text = search_text_for(customer)
+    customer.name_key = name_key_for(customer)
     return customer
 
 
@@ -406,9 +407,10 @@ def _updates_save(context: _BatchContext, changed: list[tuple[dict, Customer, di
     with_changes = [(data, customer, changes) for data, customer, changes in changed if changes]
     for _data, customer, _changes in with_changes:
         customer.search_text = search_text_for(customer)
+        customer.name_key = name_key_for(customer)
         customer.updated_at = now
     if with_changes:
-        fields = sorted({name for _d, _c, changes in with_changes for name in changes} | {"search_text", "updated_at"})
+        fields = sorted({name for _d, _c, changes in with_changes for name in changes} | {"search_text", "name_key", "updated_at"})
         Customer.objects.bulk_update([customer for _d, customer, _c in with_changes], fields)
         AuditEntry.objects.bulk_create([
             AuditEntry(network=context.network, site=customer.site, actor=context.by, action="customer.update",

@@ -82,8 +82,10 @@ class Customer(TimeStamped):
     external_id = models.CharField(_("external code"), max_length=60, blank=True, help_text=_("The code in another system, used to match imports."))
     notes = models.TextField(_("notes"), blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="customers", verbose_name=_("tags"))
-    # Folded names, e-mails, phone digits and member number: what the search box matches.
+    # Folded names, member number and codes: what the search box matches.
     search_text = models.TextField(editable=False, default="")
+    # Folded "first last" (or company name): customers with the same key are duplicate candidates.
+    name_key = models.CharField(max_length=200, editable=False, default="")
     merged_into = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False)
     erased_at = models.DateTimeField(_("erased at"), null=True, blank=True, editable=False)
 
@@ -108,6 +110,7 @@ class Customer(TimeStamped):
         indexes = [
             models.Index(fields=["network", "last_name", "first_name"], name="customer_network_name"),
             models.Index(fields=["network", "fiscal_code"], name="customer_network_fiscal_code"),
+            models.Index(fields=["network", "name_key"], name="customer_network_name_key"),
         ]
 
     def __str__(self) -> str:
@@ -414,3 +417,46 @@ class CustomerImport(models.Model):
     @property
     def progress_percent(self) -> int:
         return int(100 * self.rows_done / self.total_rows) if self.total_rows else 0
+
+
+class PrivacyRequest(models.Model):
+    """A data-protection request (GDPR arts. 15–21) and its legal deadline: one month from receipt."""
+
+    class Kind(models.TextChoices):
+        ACCESS = "access", _("Access to the data")
+        PORTABILITY = "portability", _("Data portability")
+        RECTIFICATION = "rectification", _("Rectification")
+        ERASURE = "erasure", _("Erasure")
+        OBJECTION = "objection", _("Objection to processing")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Fulfilled")
+        REFUSED = "refused", _("Refused")
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="+")
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="privacy_requests", verbose_name=_("customer"))
+    kind = models.CharField(_("request"), max_length=15, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.OPEN)
+    channel = models.CharField(_("received by"), max_length=12, choices=Channel.choices, default=Channel.EMAIL)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    due_at = models.DateTimeField(_("due by"))
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    notes = models.TextField(_("notes"), blank=True)
+
+    tenancy = Tenancy(network="network", site="customer__site", shared_without_site=True)
+
+    class Meta:
+        verbose_name = _("privacy request")
+        verbose_name_plural = _("privacy requests")
+        ordering = ["status", "due_at"]
+        indexes = [models.Index(fields=["network", "status", "due_at"], name="privacy_request_due")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.customer}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == self.Status.OPEN and self.due_at < timezone.now()

@@ -106,10 +106,18 @@ def search_text_for(customer: Customer) -> str:
     return " ".join(part for part in parts if part)
 
 
+def name_key_for(customer: Customer) -> str:
+    """The folded name two records of the same person share, whatever the accents or apostrophes."""
+    if customer.first_name or customer.last_name:
+        return f"{fold(customer.first_name)} {fold(customer.last_name)}".strip()[:200]
+    return fold(customer.company_name)[:200]
+
+
 def search_text_refresh(customer: Customer) -> None:
-    """Store the customer's search text and teach the typo dictionary their name words."""
+    """Store the customer's search text and name key; teach the typo dictionary their name words."""
     customer.search_text = search_text_for(customer)
-    Customer.objects.filter(pk=customer.pk).update(search_text=customer.search_text)
+    customer.name_key = name_key_for(customer)
+    Customer.objects.filter(pk=customer.pk).update(search_text=customer.search_text, name_key=customer.name_key)
     name_words_remember(network_id=customer.network_id, words=name_words(customer.first_name, customer.last_name, customer.company_name))
 
 

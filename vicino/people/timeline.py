@@ -10,6 +10,8 @@ _KIND_LABELS: dict[str, str] = {
     "consent.withdrawn": _("Consent withdrawn"),
     "consent.expired": _("Consent expired"),
     "data.exported": _("Data exported"),
+    "customer.imported": _("Imported"),
+    "privacy.request": _("Privacy request"),
 }
 
 

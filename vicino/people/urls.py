@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_imports
+from . import views, views_duplicates, views_imports, views_privacy
 
 app_name = "people"
 
@@ -16,4 +16,10 @@ urlpatterns = [
     path("imports/", views_imports.import_list, name="import-list"),
     path("imports/<int:pk>/", views_imports.import_detail, name="import-detail"),
     path("imports/<int:pk>/start/", views_imports.import_start, name="import-start"),
+    path("duplicates/", views_duplicates.duplicate_list, name="duplicate-list"),
+    path("merge/", views_duplicates.customer_merge, name="customer-merge"),
+    path("<int:pk>/data.zip", views_privacy.customer_data_download, name="customer-data"),
+    path("<int:pk>/privacy-requests/", views_privacy.privacy_request_open, name="privacy-request-open"),
+    path("privacy-requests/", views_privacy.privacy_request_list, name="privacy-request-list"),
+    path("privacy-requests/<int:pk>/", views_privacy.privacy_request_detail, name="privacy-request-detail"),
 ]

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,7 +13,8 @@ from vicino.core.roles import Capability
 from vicino.core.views import actor_required
 
 from . import queries, services
-from .forms import ConsentForm, ContactPointForm, CustomerFilterForm, CustomerForm, TimelineFilterForm
+from .forms import ConsentForm, ContactPointForm, CustomerFilterForm, CustomerForm, PrivacyRequestForm, TimelineFilterForm
+from .models import Customer
 from .search import customer_search
 
 LIST_PAGE_SIZE = 50
@@ -39,14 +40,25 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         customers = customer_search(actor=actor, text=search, base=customers)
     page = Paginator(customers, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     template = "people/customer_list.html#customer-rows" if request.htmx else "people/customer_list.html"
-    return render(request, template, {"page": page, "filters": filters, "search": search, "query_string": _query_without_page(request)})
+    context = {
+        "page": page, "filters": filters, "search": search, "query_string": _query_without_page(request),
+        "can_manage": actor.can(Capability.CUSTOMERS_MANAGE), "can_import": actor.can(Capability.CUSTOMERS_IMPORT),
+        "can_export": actor.can(Capability.CUSTOMERS_EXPORT),
+    }  # fmt: skip
+    return render(request, template, context)
 
 
 @actor_required(Capability.CUSTOMERS_VIEW)
 def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The 360° view; an htmx request for the timeline gets just the timeline fragment."""
     actor = request.actor
-    customer = get_object_or_404(queries.customer_list(actor=actor).prefetch_related("tags", "addresses"), pk=pk)
+    customer = queries.customer_list(actor=actor).prefetch_related("tags", "addresses").filter(pk=pk).first()
+    if customer is None:
+        # A record merged into another lives on as a pointer: follow it (only to what the actor sees).
+        merged = actor.scope(Customer.objects.filter(pk=pk, merged_into__isnull=False)).values_list("merged_into", flat=True).first()
+        if merged is None:
+            raise Http404
+        return redirect("people:customer-detail", pk=merged)
     timeline_filters = TimelineFilterForm(request.GET or None)
     channel = kind = ""
     if timeline_filters.is_valid():
@@ -67,6 +79,8 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         consent_history=customer.consent_events.select_related("notice", "actor")[:50],
         consent_form=ConsentForm(actor=actor),
         contact_form=ContactPointForm(),
+        privacy_form=PrivacyRequestForm(),
+        open_requests=customer.privacy_requests.filter(status="open"),
     )
     return render(request, "people/customer_detail.html", context)
 
