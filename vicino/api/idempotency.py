@@ -125,7 +125,7 @@ def _claimed_first(view_func: Callable) -> Callable:
             raise IdempotencyRefused(
                 400,
                 "idempotency_key_invalid",
-                _("The Idempotency-Key header must be between 1 and %(max)d characters long.") % {"max": KEY_MAX_LENGTH},
+                _("The Idempotency-Key header must be 1 to %(max)d characters long.") % {"max": KEY_MAX_LENGTH},
             )
         row, claimed = _claim(user=user, pending=pending)
         if claimed:
@@ -151,7 +151,11 @@ def _claim(*, user: User, pending: _Pending) -> tuple[IdempotencyKey, bool]:
             # A savepoint, so a lost race leaves the request's transaction usable.
             with transaction.atomic():
                 row = IdempotencyKey.objects.create(
-                    user=user, key=pending.key, method=pending.method, path=pending.path, body_sha256=pending.body_sha256
+                    user=user,
+                    key=pending.key,
+                    method=pending.method,
+                    path=pending.path,
+                    body_sha256=pending.body_sha256,
                 )
             return row, True
         except IntegrityError:

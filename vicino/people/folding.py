@@ -11,10 +11,16 @@ _APOSTROPHES = "'’`´ʼ‘"
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
 
+_PLAIN_ASCII = re.compile(r"[A-Za-z0-9 ]*")
+
+
 def fold(text: str) -> str:
     """Lower-case ASCII words; an apostrophe joins its word both ways (d'angelo → dangelo d angelo)."""
     if not text:
         return ""
+    if _PLAIN_ASCII.fullmatch(text):
+        # Most names are plain letters: nothing to unaccent or join.
+        return " ".join(dict.fromkeys(text.lower().split()))
     plain = unicodedata.normalize("NFKD", text)
     plain = "".join(ch for ch in plain if not unicodedata.combining(ch)).lower()
     words: list[str] = []

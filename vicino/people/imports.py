@@ -12,8 +12,10 @@
 
 import hashlib
 import logging
+import multiprocessing
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from concurrent.futures import ProcessPoolExecutor
+from itertools import islice
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -26,36 +28,20 @@ from vicino.core.audit import audit_record
 from vicino.core.italy import PROVINCE_NAMES
 from vicino.core.models import AuditEntry, Network, Site, User
 
+from . import importbatch
 from .importfile import MAX_BYTES, ImportFileError, file_read, mapping_apply, mapping_guess
-from .importrows import RowResult, row_clean
-from .models import (
-    Address,
-    Channel,
-    ConsentEvent,
-    ContactPoint,
-    Customer,
-    CustomerImport,
-    Interaction,
-    NameWord,
-    PrivacyNotice,
-    Purpose,
-)
-from .search import name_words, word_variants
-from .services import name_key_for, search_text_for, tags_ensure
+from .importrows import row_clean
+from .models import CustomerImport, PrivacyNotice
 
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 1000
 REPORTED_ERRORS = 200
 PROVINCES = set(PROVINCE_NAMES)
-IDENTITY_FIELDS = ("kind", "first_name", "last_name", "company_name", "fiscal_code", "vat_number", "member_number", "birth_date", "language", "external_id")  # fmt: skip
-ADDRESS_FIELDS = ("street", "cap", "city", "province")
-CONSENT_COLUMNS = {
-    "consent_marketing_email": (Purpose.MARKETING, Channel.EMAIL),
-    "consent_marketing_sms": (Purpose.MARKETING, Channel.SMS),
-    "consent_marketing_phone": (Purpose.MARKETING, Channel.PHONE),
-    "consent_profiling": (Purpose.PROFILING, Channel.EMAIL),
-}
+CONSENT_COLUMNS = importbatch.CONSENT_COLUMNS
+# Cleaning a row (phones, codici fiscali, e-mails) is pure CPU: large files spread it over
+# worker processes while this one writes. Small files stay in one process.
+PARALLEL_MIN_BYTES = 2_000_000
 
 
 @transaction.atomic
@@ -77,12 +63,34 @@ def import_upload(*, by: User, network: Network, site: Site | None, upload: Uplo
     return customer_import
 
 
-def import_rows(customer_import: CustomerImport) -> Iterator[tuple[int, RowResult]]:
-    """(spreadsheet row number, cleaned row) for every data row of the file, streamed."""
+CleanRow = tuple[int, dict, list[tuple[str, str]]]
+
+
+def import_rows(customer_import: CustomerImport, *, skip: int = 0) -> Iterator[CleanRow]:
+    """(spreadsheet row number, clean data, [(field, problem)]) for each data row after `skip`, streamed."""
     with customer_import.file.open("rb") as handle:
-        table = file_read(handle.read(), customer_import.filename)
-    for number, values in enumerate(table.rows, start=2):
-        yield number, row_clean(mapping_apply(table.headers, values, customer_import.mapping), provinces=PROVINCES)
+        data = handle.read()
+    table = file_read(data, customer_import.filename)
+    numbered = islice(enumerate(table.rows, start=2), skip, None)
+    chunks = iter(lambda: list(islice(numbered, BATCH_SIZE)), [])
+    work = ((table.headers, customer_import.mapping, chunk) for chunk in chunks)
+    if len(data) < PARALLEL_MIN_BYTES or multiprocessing.cpu_count() < 2:
+        for job in work:
+            yield from _rows_clean(job)
+        return
+    # Forked workers need no Django setup of their own and never touch the database.
+    with ProcessPoolExecutor(max_workers=multiprocessing.cpu_count(), mp_context=multiprocessing.get_context("fork")) as pool:
+        for cleaned in pool.map(_rows_clean, work, chunksize=1):
+            yield from cleaned
+
+
+def _rows_clean(job: tuple[list[str], dict[str, str], list[tuple[int, list[str]]]]) -> list[CleanRow]:
+    headers, mapping, chunk = job
+    cleaned = []
+    for number, values in chunk:
+        row = row_clean(mapping_apply(headers, values, mapping), provinces=PROVINCES)
+        cleaned.append((number, row.data, [(error.field, str(error.message)) for error in row.errors]))
+    return cleaned
 
 
 # Files larger than this are checked by the worker while the page shows progress.
@@ -114,15 +122,14 @@ def import_check_saved(*, import_id: int) -> CustomerImport:
 
 def _check(customer_import: CustomerImport) -> CustomerImport:
     """The dry run: clean every row, count the good and bad ones, keep the first problems; write no customer."""
-    site_codes = _site_codes(customer_import.network)
+    sites = importbatch.site_codes(customer_import.network)
     total = valid = bad = 0
     errors: list[dict] = []
     try:
-        for number, row in import_rows(customer_import):
+        for number, data, row_errors in import_rows(customer_import):
             total += 1
-            row_errors = [(e.field, str(e.message)) for e in row.errors]
-            code = row.data.get("site_code")
-            if code and code.casefold() not in site_codes:
+            code = data.get("site_code")
+            if code and code.casefold() not in sites:
                 row_errors.append(("site_code", _("“%(value)s” is not a site code of this network.") % {"value": code}))
             if row_errors:
                 bad += 1
@@ -155,13 +162,15 @@ def import_run(*, import_id: int) -> CustomerImport:
     customer_import = CustomerImport.objects.select_related("network", "site", "uploaded_by", "notice").get(pk=import_id)
     if customer_import.status == CustomerImport.Status.DONE:
         return customer_import
-    context = _BatchContext.build(customer_import)
-    batch: list[tuple[int, RowResult]] = []
+    context = importbatch.BatchContext(
+        network=customer_import.network, site=customer_import.site, by=customer_import.uploaded_by,
+        notice=customer_import.notice, filename=customer_import.filename, import_id=customer_import.pk,
+        sites=importbatch.site_codes(customer_import.network),
+    )  # fmt: skip
+    batch: list[CleanRow] = []
     try:
-        for index, (number, row) in enumerate(import_rows(customer_import)):
-            if index < customer_import.rows_done:
-                continue
-            batch.append((number, row))
+        for row in import_rows(customer_import, skip=customer_import.rows_done):
+            batch.append(row)
             if len(batch) == BATCH_SIZE:
                 _batch_commit(customer_import, context, batch)
                 batch = []
@@ -183,38 +192,13 @@ def import_run(*, import_id: int) -> CustomerImport:
     return customer_import
 
 
-# --- One batch ---------------------------------------------------------------------------
-
-
-@dataclass
-class _BatchContext:
-    network: Network
-    site: Site | None
-    by: User | None
-    notice: PrivacyNotice | None
-    filename: str
-    import_id: int
-    sites: dict[str, Site]
-    known_words: set[str] = field(default_factory=set)
-
-    @classmethod
-    def build(cls, customer_import: CustomerImport) -> "_BatchContext":
-        return cls(
-            network=customer_import.network, site=customer_import.site, by=customer_import.uploaded_by,
-            notice=customer_import.notice, filename=customer_import.filename, import_id=customer_import.pk,
-            sites=_site_codes(customer_import.network),
-        )  # fmt: skip
-
-
-def _site_codes(network: Network) -> dict[str, Site]:
-    return {site.code.casefold(): site for site in Site.objects.filter(network=network)}
 
 
 @transaction.atomic
-def _batch_commit(customer_import: CustomerImport, context: _BatchContext, batch: list[tuple[int, RowResult]]) -> None:
+def _batch_commit(customer_import: CustomerImport, context: importbatch.BatchContext, batch: list[CleanRow]) -> None:
     """Write one batch and advance the progress in the same transaction: all of it or none."""
-    good = [(number, row.data) for number, row in batch if not row.errors and _site_ok(row.data, context)]
-    created, updated, unchanged = _apply(context, good)
+    good = [(number, data) for number, data, errors in batch if not errors and _site_ok(data, context)]
+    created, updated, unchanged = importbatch.batch_apply(context, good)
     customer_import.rows_done += len(batch)
     customer_import.created_count += created
     customer_import.updated_count += updated
@@ -225,196 +209,6 @@ def _batch_commit(customer_import: CustomerImport, context: _BatchContext, batch
     )
 
 
-def _site_ok(data: dict, context: _BatchContext) -> bool:
+def _site_ok(data: dict, context: importbatch.BatchContext) -> bool:
     code = data.get("site_code")
     return not code or code.casefold() in context.sites
-
-
-def _apply(context: _BatchContext, rows: list[tuple[int, dict]]) -> tuple[int, int, int]:
-    matches = _match(context.network, [data for _n, data in rows])
-    now = timezone.now()
-    new: list[tuple[int, dict, Customer]] = []
-    changed: list[tuple[dict, Customer, dict]] = []
-    unchanged = 0
-    claimed: dict[str, Customer] = {}
-    for number, data in rows:
-        keys = _keys(data)
-        if any(k in claimed for k in keys):
-            # The same person twice in one batch: the first row wins, as it would across batches.
-            unchanged += 1
-            continue
-        customer = next((matches[k] for k in keys if k in matches), None)
-        if customer is None:
-            customer = _customer_build(context, data, now)
-            new.append((number, data, customer))
-            for key in keys:
-                claimed[key] = customer
-            continue
-        changes = _changes(customer, data, context)
-        if changes or _new_contacts(customer, data) or _consent_changes(customer, data, context):
-            changed.append((data, customer, changes))
-        else:
-            unchanged += 1
-    Customer.objects.bulk_create([customer for _n, _d, customer in new])
-    _related_create(context, [(data, customer) for _n, data, customer in new], now, created=True)
-    _updates_save(context, changed, now)
-    return len(new), len(changed), unchanged
-
-
-def _keys(data: dict) -> list[str]:
-    keys = []
-    if data.get("external_id"):
-        keys.append("x:" + data["external_id"].casefold())
-    if data.get("fiscal_code"):
-        keys.append("f:" + data["fiscal_code"])
-    keys += ["e:" + email for email in data.get("emails", [])]
-    keys += ["p:" + phone for phone in data.get("phones", [])]
-    return keys
-
-
-def _match(network: Network, rows: list[dict]) -> dict[str, Customer]:
-    """Existing customers for the batch's keys: a few IN queries instead of one per row."""
-    external = {d["external_id"] for d in rows if d.get("external_id")}
-    fiscal = {d["fiscal_code"] for d in rows if d.get("fiscal_code")}
-    emails = {e for d in rows for e in d.get("emails", [])}
-    phones = {p for d in rows for p in d.get("phones", [])}
-    customers = Customer.objects.filter(network=network, merged_into__isnull=True).prefetch_related("contact_points", "addresses", "consent_events")
-    found: dict[str, Customer] = {}
-    if external:
-        found |= {"x:" + c.external_id.casefold(): c for c in customers.filter(external_id__in=external)}
-    if fiscal:
-        found |= {"f:" + c.fiscal_code: c for c in customers.filter(fiscal_code__in=fiscal)}
-    by_point: dict[int, list[str]] = {}
-    for kind, values, prefix in ((ContactPoint.Kind.EMAIL, emails, "e:"), (ContactPoint.Kind.PHONE, phones, "p:")):
-        if values:
-            points = ContactPoint.objects.filter(network=network, kind=kind, value__in=values).values_list("customer_id", "value")
-            for customer_id, value in points:
-                by_point.setdefault(customer_id, []).append(prefix + value)
-    if by_point:
-        for customer in customers.filter(pk__in=by_point):
-            for key in by_point[customer.pk]:
-                found.setdefault(key, customer)
-    return found
-
-
-def _customer_build(context: _BatchContext, data: dict, now) -> Customer:
-    fields = {name: data[name] for name in IDENTITY_FIELDS if data.get(name) not in (None, "")}
-    site = context.sites.get(data["site_code"].casefold()) if data.get("site_code") else context.site
-    customer = Customer(network=context.network, site=site, created_at=now, **fields)
-    customer.search_text = search_text_for(customer)
-    customer.name_key = name_key_for(customer)
-    return customer
-
-
-def _changes(customer: Customer, data: dict, context: _BatchContext) -> dict:
-    """Fields the row brings that differ from the record (an empty cell never erases a value)."""
-    changes = {}
-    for name in IDENTITY_FIELDS:
-        value = data.get(name)
-        if value not in (None, "") and getattr(customer, name) != value:
-            changes[name] = [str(getattr(customer, name)), str(value)]
-            setattr(customer, name, value)
-    return changes
-
-
-def _new_contacts(customer: Customer, data: dict) -> list[tuple[str, str]]:
-    have = {(p.kind, p.value) for p in customer.contact_points.all()}
-    wanted = [(ContactPoint.Kind.EMAIL, e) for e in data.get("emails", [])] + [(ContactPoint.Kind.PHONE, p) for p in data.get("phones", [])]
-    return [point for point in dict.fromkeys(wanted) if point not in have]
-
-
-def _consent_changes(customer: Customer | None, data: dict, context: _BatchContext) -> list[tuple[str, str, str]]:
-    """(purpose, channel, action) for each consent column that changes the customer's current state."""
-    latest: dict[tuple[str, str], str] = {}
-    if customer is not None and customer.pk:
-        for event in sorted(customer.consent_events.all(), key=lambda e: (e.occurred_at, e.pk)):
-            latest[(event.purpose, event.channel)] = event.action
-    actions = []
-    for column, (purpose, channel) in CONSENT_COLUMNS.items():
-        wanted = data.get(column)
-        granted_now = latest.get((purpose, channel)) == ConsentEvent.Action.GRANTED
-        if wanted is True and not granted_now and context.notice is not None:
-            actions.append((purpose, channel, ConsentEvent.Action.GRANTED))
-        elif wanted is False and granted_now:
-            actions.append((purpose, channel, ConsentEvent.Action.WITHDRAWN))
-    return actions
-
-
-def _related_create(context: _BatchContext, rows: list[tuple[dict, Customer]], now, *, created: bool) -> None:
-    """Contacts, addresses, tags, consents, name words and timeline entries for a batch, in bulk."""
-    points, addresses, events, entries, words = [], [], [], [], set()
-    tag_links: list[tuple[Customer, list[str]]] = []
-    for data, customer in rows:
-        existing_kinds = {p.kind for p in customer.contact_points.all()} if not created else set()
-        for kind, value in _new_contacts(customer, data) if not created else _all_contacts(data):
-            points.append(ContactPoint(network=context.network, customer=customer, kind=kind, value=value, is_primary=kind not in existing_kinds, created_at=now))
-            existing_kinds.add(kind)
-        if created and any(data.get(f) for f in ADDRESS_FIELDS):
-            addresses.append(Address(customer=customer, **{f: data.get(f, "") for f in ADDRESS_FIELDS}))
-        if data.get("tags"):
-            tag_links.append((customer, data["tags"]))
-        for purpose, channel, action in _consent_changes(customer if not created else None, data, context):
-            events.append(ConsentEvent(
-                network=context.network, customer=customer, purpose=purpose, channel=channel, action=action,
-                source=ConsentEvent.Source.IMPORT, notice=context.notice if action == ConsentEvent.Action.GRANTED else None,
-                occurred_at=now, actor=context.by, evidence=_("Import “%(file)s”") % {"file": context.filename},
-            ))  # fmt: skip
-        if created:
-            entries.append(Interaction(
-                network=context.network, site=customer.site, customer=customer, channel=Channel.OTHER, kind="customer.imported",
-                occurred_at=now, actor=context.by, summary=_("Imported from “%(file)s”") % {"file": context.filename},
-                ref_type="people.customerimport", ref_id=str(context.import_id),
-            ))  # fmt: skip
-        words |= name_words(customer.first_name, customer.last_name, customer.company_name)
-    ContactPoint.objects.bulk_create(points, ignore_conflicts=True)
-    Address.objects.bulk_create(addresses)
-    ConsentEvent.objects.bulk_create(events)
-    entries += [
-        Interaction(network=context.network, site=e.customer.site, customer=e.customer, channel=e.channel, kind=f"consent.{e.action}",
-                    occurred_at=now, actor=context.by, summary=_("Consent from the import “%(file)s”") % {"file": context.filename})
-        for e in events
-    ]  # fmt: skip
-    Interaction.objects.bulk_create(entries)
-    _tags_link(context.network, tag_links)
-    _words_remember(context, words)
-
-
-def _all_contacts(data: dict) -> list[tuple[str, str]]:
-    wanted = [(ContactPoint.Kind.EMAIL, e) for e in data.get("emails", [])] + [(ContactPoint.Kind.PHONE, p) for p in data.get("phones", [])]
-    return list(dict.fromkeys(wanted))
-
-
-def _tags_link(network: Network, links: list[tuple[Customer, list[str]]]) -> None:
-    if not links:
-        return
-    tags = {tag.name.casefold(): tag for tag in tags_ensure(network=network, names={n for _c, names in links for n in names})}
-    through = Customer.tags.through
-    rows = [through(customer_id=c.pk, tag_id=tags[n.casefold()].pk) for c, names in links for n in names if n.casefold() in tags]
-    through.objects.bulk_create(rows, ignore_conflicts=True)
-
-
-def _words_remember(context: _BatchContext, words: set[str]) -> None:
-    fresh = words - context.known_words
-    if fresh:
-        NameWord.objects.bulk_create(
-            [NameWord(network=context.network, word=w, variant=v) for w in fresh for v in word_variants(w)], ignore_conflicts=True
-        )
-        context.known_words |= fresh
-
-
-def _updates_save(context: _BatchContext, changed: list[tuple[dict, Customer, dict]], now) -> None:
-    """Save what changed on existing customers, audited field by field as any edit is."""
-    with_changes = [(data, customer, changes) for data, customer, changes in changed if changes]
-    for _data, customer, _changes in with_changes:
-        customer.search_text = search_text_for(customer)
-        customer.name_key = name_key_for(customer)
-        customer.updated_at = now
-    if with_changes:
-        fields = sorted({name for _d, _c, changes in with_changes for name in changes} | {"search_text", "name_key", "updated_at"})
-        Customer.objects.bulk_update([customer for _d, customer, _c in with_changes], fields)
-        AuditEntry.objects.bulk_create([
-            AuditEntry(network=context.network, site=customer.site, actor=context.by, action="customer.update",
-                       target_type="people.customer", target_id=str(customer.pk), target_repr=str(customer)[:200], changes=changes)
-            for _d, customer, changes in with_changes
-        ])  # fmt: skip
-    _related_create(context, [(data, customer) for data, customer, _c in changed], now, created=False)

@@ -23,6 +23,7 @@ from .phones import phone_normalise
 
 TYPO_MIN_LENGTH = 4
 _PHONE_LIKE = re.compile(r"^[\d\s+().\-/]+$")
+_FISCAL_CODE = re.compile(r"[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]")
 
 
 def customer_search(*, actor: Actor, text: str, base: QuerySet[Customer] | None = None) -> QuerySet[Customer]:
@@ -36,7 +37,13 @@ def customer_search(*, actor: Actor, text: str, base: QuerySet[Customer] | None 
     if "@" in text:
         return customers.filter(pk__in=_by_email(actor, text.lower()))
     if _PHONE_LIKE.match(text) and len(digits(text)) >= 6:
-        return customers.filter(pk__in=_by_phone(actor, text))
+        by_phone = customers.filter(pk__in=_by_phone(actor, text))
+        if len(digits(text)) == 11 and text.strip().isdigit():
+            # Eleven digits may be a partita IVA as well as a phone number.
+            return by_phone | customers.filter(vat_number=text.strip())
+        return by_phone
+    if _FISCAL_CODE.fullmatch(text.replace(" ", "").upper()):
+        return customers.filter(fiscal_code=text.replace(" ", "").upper())
     words = fold_query(text)
     if not words:
         return customers.none()

@@ -99,18 +99,27 @@ def email_normalise(text: str) -> str:
 
 
 def search_text_for(customer: Customer) -> str:
-    """The folded text the search box matches: names, member number, codes (no database access)."""
-    parts = [fold(customer.first_name), fold(customer.last_name), fold(customer.company_name)]
-    # E-mails and phones are found through their own index (ContactPoint), not this text.
-    parts += [fold(customer.member_number), customer.fiscal_code.lower(), customer.vat_number, fold(customer.external_id)]
-    return " ".join(part for part in parts if part)
+    """The folded text the search box matches: names and member number (no database access).
+
+    E-mails, phones, codici fiscali and partite IVA are found through their own
+    B-tree indexes instead: exact lookups, and a smaller text index.
+    """
+    return search_text_of(customer.first_name, customer.last_name, customer.company_name, customer.member_number)
+
+
+def search_text_of(first_name: str, last_name: str, company_name: str, member_number: str) -> str:
+    return " ".join(part for part in (fold(first_name), fold(last_name), fold(company_name), fold(member_number)) if part)
 
 
 def name_key_for(customer: Customer) -> str:
+    return name_key_of(customer.first_name, customer.last_name, customer.company_name)
+
+
+def name_key_of(first_name: str, last_name: str, company_name: str) -> str:
     """The folded name two records of the same person share, whatever the accents or apostrophes."""
-    if customer.first_name or customer.last_name:
-        return f"{fold(customer.first_name)} {fold(customer.last_name)}".strip()[:200]
-    return fold(customer.company_name)[:200]
+    if first_name or last_name:
+        return f"{fold(first_name)} {fold(last_name)}".strip()[:200]
+    return fold(company_name)[:200]
 
 
 def search_text_refresh(customer: Customer) -> None:

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from vicino.conftest import client_of
 from vicino.core.models import AuditEntry
-from vicino.people import imports, services
+from vicino.people import importbatch, imports, services
 from vicino.people.models import ConsentEvent, ContactPoint, Customer, CustomerImport, Interaction
 
 MESSY = (
@@ -84,7 +84,7 @@ def test_a_killed_import_keeps_whole_batches_and_resumes_where_it_stopped(dario,
     imports.import_check(customer_import=customer_import, mapping=customer_import.mapping, notice=notice)
     imports.import_start(by=dario, customer_import=customer_import)
     monkeypatch.setattr(imports, "BATCH_SIZE", 3)
-    real_apply, calls = imports._apply, []
+    real_apply, calls = importbatch.batch_apply, []
 
     def dies_on_the_second_batch(context, batch):
         calls.append(len(batch))
@@ -93,14 +93,14 @@ def test_a_killed_import_keeps_whole_batches_and_resumes_where_it_stopped(dario,
             raise RuntimeError("worker killed")
         return result
 
-    monkeypatch.setattr(imports, "_apply", dies_on_the_second_batch)
+    monkeypatch.setattr(importbatch, "batch_apply", dies_on_the_second_batch)
     with pytest.raises(RuntimeError):
         imports.import_run(import_id=customer_import.pk)
     customer_import.refresh_from_db()
     assert customer_import.status == "failed" and customer_import.rows_done == 3
     assert Customer.objects.count() == 3
 
-    monkeypatch.setattr(imports, "_apply", real_apply)
+    monkeypatch.setattr(importbatch, "batch_apply", real_apply)
     imports.import_start(by=dario, customer_import=customer_import)
     done = imports.import_run(import_id=customer_import.pk)
     assert (done.status, done.rows_done, done.created_count) == ("done", 7, 7)

@@ -1,0 +1,272 @@
+"""Applying one batch of clean import rows: match existing customers, then write in bulk.
+
+A batch is matched with a handful of IN queries; new customers and everything that
+hangs off them (contacts, address, tags, consents, timeline, typo dictionary) are
+written with plain multi-row INSERTs (`vicino.core.bulk`), because at a million rows
+the ORM's per-object work costs more than the database's. Changes to existing
+customers go through the ORM and are audited field by field, as any edit is.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from vicino.core.bulk import db_value, ids_reserve, rows_insert
+from vicino.core.models import AuditEntry, Network, Site, User
+
+from .models import Address, Channel, ConsentEvent, ContactPoint, Customer, Interaction, NameWord, PrivacyNotice, Purpose
+from .search import name_words, word_variants
+from .services import name_key_for, name_key_of, search_text_for, search_text_of, tags_ensure
+
+IDENTITY_FIELDS = ("kind", "first_name", "last_name", "company_name", "fiscal_code", "vat_number", "member_number", "birth_date", "language", "external_id")  # fmt: skip
+ADDRESS_FIELDS = ("street", "cap", "city", "province")
+CONSENT_COLUMNS = {
+    "consent_marketing_email": (Purpose.MARKETING, Channel.EMAIL),
+    "consent_marketing_sms": (Purpose.MARKETING, Channel.SMS),
+    "consent_marketing_phone": (Purpose.MARKETING, Channel.PHONE),
+    "consent_profiling": (Purpose.PROFILING, Channel.EMAIL),
+}
+CUSTOMER_COLUMNS = (
+    "id", "network_id", "site_id", "kind", "relation", "first_name", "last_name", "company_name", "fiscal_code", "vat_number",
+    "birth_date", "language", "preferred_channel", "member_number", "member_card", "external_id", "notes", "search_text",
+    "name_key", "created_at", "updated_at",
+)  # fmt: skip
+
+
+@dataclass
+class BatchContext:
+    """What every batch of one import shares."""
+
+    network: Network
+    site: Site | None
+    by: User | None
+    notice: PrivacyNotice | None
+    filename: str
+    import_id: int
+    sites: dict[str, Site]
+    known_words: set[str] = field(default_factory=set)
+
+
+def site_codes(network: Network) -> dict[str, Site]:
+    return {site.code.casefold(): site for site in Site.objects.filter(network=network)}
+
+
+def batch_apply(context: BatchContext, rows: list[tuple[int, dict]]) -> tuple[int, int, int]:
+    """Write a batch of good rows; returns (created, updated, unchanged). The caller holds the transaction."""
+    matches = _match(context.network, [data for _n, data in rows])
+    now = db_value(timezone.now())
+    new: list[tuple[dict, dict]] = []
+    changed: list[tuple[dict, Customer, dict]] = []
+    unchanged = 0
+    claimed: set[str] = set()
+    for _number, data in rows:
+        keys = _keys(data)
+        if any(key in claimed for key in keys):
+            # The same person twice in one batch: the first row wins, as it would across batches.
+            unchanged += 1
+            continue
+        claimed.update(keys)
+        customer = next((matches[key] for key in keys if key in matches), None)
+        if customer is None:
+            new.append((data, _customer_values(context, data, now)))
+            continue
+        changes = _changes(customer, data)
+        if changes or _contacts_missing(customer, data) or _consent_actions(customer, data, context):
+            changed.append((data, customer, changes))
+        else:
+            unchanged += 1
+    _new_write(context, new, now)
+    _updates_write(context, changed, now)
+    return len(new), len(changed), unchanged
+
+
+def _keys(data: dict) -> list[str]:
+    keys = []
+    if data.get("external_id"):
+        keys.append("x:" + data["external_id"].casefold())
+    if data.get("fiscal_code"):
+        keys.append("f:" + data["fiscal_code"])
+    keys += ["e:" + email for email in data.get("emails", [])]
+    keys += ["p:" + phone for phone in data.get("phones", [])]
+    return keys
+
+
+def _match(network: Network, rows: list[dict]) -> dict[str, Customer]:
+    """Existing customers for the batch's keys: a few IN queries instead of one per row."""
+    external = {d["external_id"] for d in rows if d.get("external_id")}
+    fiscal = {d["fiscal_code"] for d in rows if d.get("fiscal_code")}
+    emails = {e for d in rows for e in d.get("emails", [])}
+    phones = {p for d in rows for p in d.get("phones", [])}
+    found_ids: dict[str, int] = {}
+    base = Customer.objects.filter(network=network, merged_into__isnull=True)
+    if external:
+        found_ids |= {"x:" + x.casefold(): pk for pk, x in base.filter(external_id__in=external).values_list("pk", "external_id")}
+    if fiscal:
+        found_ids |= {"f:" + f: pk for pk, f in base.filter(fiscal_code__in=fiscal).values_list("pk", "fiscal_code")}
+    for kind, values, prefix in ((ContactPoint.Kind.EMAIL, emails, "e:"), (ContactPoint.Kind.PHONE, phones, "p:")):
+        if values:
+            points = ContactPoint.objects.filter(network=network, kind=kind, value__in=values, customer__merged_into__isnull=True)
+            for customer_id, value in points.values_list("customer_id", "value"):
+                found_ids.setdefault(prefix + value, customer_id)
+    if not found_ids:
+        return {}
+    customers = base.filter(pk__in=set(found_ids.values())).prefetch_related("contact_points", "consent_events", "addresses")
+    by_pk = {customer.pk: customer for customer in customers}
+    return {key: by_pk[pk] for key, pk in found_ids.items() if pk in by_pk}
+
+
+_CUSTOMER_DEFAULTS = {
+    name: Customer._meta.get_field(name).get_default() for name in CUSTOMER_COLUMNS if name not in ("id", "network_id", "site_id")
+}
+
+
+def _customer_values(context: BatchContext, data: dict, now) -> dict:
+    """The new customer's column values, straight from the clean row (no model instance: it is a hot path)."""
+    values = dict(_CUSTOMER_DEFAULTS)
+    values.update((name, data[name]) for name in IDENTITY_FIELDS if data.get(name) not in (None, ""))
+    if values["birth_date"]:
+        values["birth_date"] = db_value(values["birth_date"])
+    site = context.sites.get(data["site_code"].casefold()) if data.get("site_code") else context.site
+    first, last, company = values["first_name"], values["last_name"], values["company_name"]
+    values.update(
+        network_id=context.network.pk, site_id=site.pk if site else None, created_at=now, updated_at=now,
+        search_text=search_text_of(first, last, company, values["member_number"]), name_key=name_key_of(first, last, company),
+    )  # fmt: skip
+    return values
+
+
+
+def _changes(customer: Customer, data: dict) -> dict:
+    """Fields the row brings that differ from the record (an empty cell never erases a value)."""
+    changes = {}
+    for name in IDENTITY_FIELDS:
+        value = data.get(name)
+        if value not in (None, "") and getattr(customer, name) != value:
+            changes[name] = [str(getattr(customer, name)), str(value)]
+            setattr(customer, name, value)
+    return changes
+
+
+def _contacts(data: dict) -> list[tuple[str, str]]:
+    wanted = [(ContactPoint.Kind.EMAIL, e) for e in data.get("emails", [])] + [(ContactPoint.Kind.PHONE, p) for p in data.get("phones", [])]
+    return list(dict.fromkeys(wanted))
+
+
+def _contacts_missing(customer: Customer, data: dict) -> list[tuple[str, str]]:
+    have = {(p.kind, p.value) for p in customer.contact_points.all()}
+    return [point for point in _contacts(data) if point not in have]
+
+
+def _consent_actions(customer: Customer | None, data: dict, context: BatchContext) -> list[tuple[str, str, str]]:
+    """(purpose, channel, action) for each consent column that changes the customer's current state."""
+    latest: dict[tuple[str, str], str] = {}
+    if customer is not None:
+        for event in sorted(customer.consent_events.all(), key=lambda e: (e.occurred_at, e.pk)):
+            latest[(event.purpose, event.channel)] = event.action
+    actions = []
+    for column, (purpose, channel) in CONSENT_COLUMNS.items():
+        wanted = data.get(column)
+        granted_now = latest.get((purpose, channel)) == ConsentEvent.Action.GRANTED
+        if wanted is True and not granted_now and context.notice is not None:
+            actions.append((purpose, channel, ConsentEvent.Action.GRANTED))
+        elif wanted is False and granted_now:
+            actions.append((purpose, channel, ConsentEvent.Action.WITHDRAWN))
+    return actions
+
+
+class _Writes:
+    """The rows of one batch for each table, inserted together at the end."""
+
+    def __init__(self) -> None:
+        self.points: list[tuple] = []
+        self.addresses: list[tuple] = []
+        self.events: list[tuple] = []
+        self.entries: list[tuple] = []
+        self.tags: list[tuple[int, list[str]]] = []
+        self.words: set[str] = set()
+
+    def related(self, context: BatchContext, customer_id: int, site_id: int | None, data: dict, *, points, primary_kinds, consents, now) -> None:
+        for kind, value in points:
+            self.points.append((context.network.pk, customer_id, kind, value, "", kind not in primary_kinds, now))
+            primary_kinds.add(kind)
+        if data.get("tags"):
+            self.tags.append((customer_id, data["tags"]))
+        evidence = _("Import “%(file)s”") % {"file": context.filename}
+        for purpose, channel, action in consents:
+            notice_id = context.notice.pk if action == ConsentEvent.Action.GRANTED else None
+            by_id = context.by.pk if context.by else None
+            self.events.append((context.network.pk, customer_id, purpose, channel, action, ConsentEvent.Source.IMPORT, notice_id, now, by_id, None, "", None, evidence, now))
+            label = _("Consent from the import “%(file)s”") % {"file": context.filename}
+            self.entries.append((context.network.pk, site_id, customer_id, channel, f"consent.{action}", now, by_id, label, "", "", now))
+
+    def flush(self, context: BatchContext) -> None:
+        rows_insert(ContactPoint, ("network_id", "customer_id", "kind", "value", "label", "is_primary", "created_at"), self.points, ignore_conflicts=True)
+        rows_insert(Address, ("customer_id", "label", "street", "cap", "city", "province", "country", "is_primary"), self.addresses)
+        rows_insert(
+            ConsentEvent,
+            ("network_id", "customer_id", "purpose", "channel", "action", "source", "notice_id", "occurred_at", "actor_id", "ip_address", "user_agent", "double_opt_in_at", "evidence", "created_at"),
+            self.events,
+        )  # fmt: skip
+        rows_insert(Interaction, ("network_id", "site_id", "customer_id", "channel", "kind", "occurred_at", "actor_id", "summary", "ref_type", "ref_id", "created_at"), self.entries)
+        _tags_link(context.network, self.tags)
+        fresh = self.words - context.known_words
+        if fresh:
+            rows_insert(NameWord, ("network_id", "word", "variant"), [(context.network.pk, w, v) for w in fresh for v in word_variants(w)], ignore_conflicts=True)
+            context.known_words |= fresh
+
+
+def _new_write(context: BatchContext, new: list[tuple[dict, dict]], now) -> None:
+    ids = ids_reserve(Customer, len(new))
+    writes = _Writes()
+    customer_rows = []
+    summary = _("Imported from “%(file)s”") % {"file": context.filename}
+    by_id = context.by.pk if context.by else None
+    for pk, (data, values) in zip(ids, new):
+        values["id"] = pk
+        customer_rows.append(tuple(values[name] for name in CUSTOMER_COLUMNS))
+        if any(data.get(f) for f in ADDRESS_FIELDS):
+            writes.addresses.append((pk, "", data.get("street", ""), data.get("cap", ""), data.get("city", ""), data.get("province", ""), "IT", True))
+        writes.entries.append((context.network.pk, values["site_id"], pk, Channel.OTHER, "customer.imported", now, by_id, summary, "people.customerimport", str(context.import_id), now))
+        writes.related(context, pk, values["site_id"], data, points=_contacts(data), primary_kinds=set(), consents=_consent_actions(None, data, context), now=now)
+        writes.words |= name_words(values["first_name"], values["last_name"], values["company_name"])
+    rows_insert(Customer, CUSTOMER_COLUMNS, customer_rows)
+    writes.flush(context)
+
+
+def _updates_write(context: BatchContext, changed: list[tuple[dict, Customer, dict]], now) -> None:
+    """Save what changed on existing customers, audited field by field as any edit is."""
+    with_changes = [(customer, changes) for _data, customer, changes in changed if changes]
+    for customer, _changes in with_changes:
+        customer.search_text = search_text_for(customer)
+        customer.name_key = name_key_for(customer)
+        customer.updated_at = timezone.now()
+    if with_changes:
+        fields = sorted({name for _c, changes in with_changes for name in changes} | {"search_text", "name_key", "updated_at"})
+        Customer.objects.bulk_update([customer for customer, _c in with_changes], fields)
+        AuditEntry.objects.bulk_create([
+            AuditEntry(network=context.network, site=customer.site, actor=context.by, action="customer.update",
+                       target_type="people.customer", target_id=str(customer.pk), target_repr=str(customer)[:200], changes=changes)
+            for customer, changes in with_changes
+        ])  # fmt: skip
+    writes = _Writes()
+    for data, customer, _changes in changed:
+        primary = {p.kind for p in customer.contact_points.all()}
+        if not customer.addresses.all() and any(data.get(f) for f in ADDRESS_FIELDS):
+            writes.addresses.append((customer.pk, "", data.get("street", ""), data.get("cap", ""), data.get("city", ""), data.get("province", ""), "IT", True))
+        writes.related(
+            context, customer.pk, customer.site_id, data, points=_contacts_missing(customer, data), primary_kinds=primary,
+            consents=_consent_actions(customer, data, context), now=now,
+        )  # fmt: skip
+        writes.words |= name_words(customer.first_name, customer.last_name, customer.company_name)
+    writes.flush(context)
+
+
+def _tags_link(network: Network, links: list[tuple[int, list[str]]]) -> None:
+    if not links:
+        return
+    tags = {tag.name.casefold(): tag for tag in tags_ensure(network=network, names={n for _c, names in links for n in names})}
+    through = Customer.tags.through
+    rows = [(customer_id, tags[n.casefold()].pk) for customer_id, names in links for n in names if n.casefold() in tags]
+    rows_insert(through, ("customer_id", "tag_id"), rows, ignore_conflicts=True)
+
