@@ -69,6 +69,7 @@ def bench_import(rows: int, network, site, user, notice) -> None:
     print(f"import: {rows:,} rows, {len(data) / 2**20:.0f} MB CSV ({connection.vendor})")
     started = time.perf_counter()
     customer_import = imports.import_upload(by=user, network=network, site=site, upload=SimpleUploadedFile("bench.csv", data))
+    customer_import.notice = notice
     imports._check(customer_import)
     checked = time.perf_counter()
     imports.import_start(by=user, customer_import=customer_import)

@@ -99,14 +99,17 @@ def _match(network: Network, rows: list[dict]) -> dict[str, Customer]:
     emails = {e for d in rows for e in d.get("emails", [])}
     phones = {p for d in rows for p in d.get("phones", [])}
     found_ids: dict[str, int] = {}
-    base = Customer.objects.filter(network=network, merged_into__isnull=True)
+    # No ordering: the default one (by name) would lead the planner to scan the name index.
+    base = Customer.objects.filter(network=network, merged_into__isnull=True).order_by()
     if external:
-        found_ids |= {"x:" + x.casefold(): pk for pk, x in base.filter(external_id__in=external).values_list("pk", "external_id")}
+        # Excluding "" lets the database use the partial unique index on external codes.
+        with_code = base.filter(external_id__in=external).exclude(external_id="")
+        found_ids |= {"x:" + x.casefold(): pk for pk, x in with_code.values_list("pk", "external_id")}
     if fiscal:
         found_ids |= {"f:" + f: pk for pk, f in base.filter(fiscal_code__in=fiscal).values_list("pk", "fiscal_code")}
     for kind, values, prefix in ((ContactPoint.Kind.EMAIL, emails, "e:"), (ContactPoint.Kind.PHONE, phones, "p:")):
         if values:
-            points = ContactPoint.objects.filter(network=network, kind=kind, value__in=values, customer__merged_into__isnull=True)
+            points = ContactPoint.objects.filter(network=network, kind=kind, value__in=values, customer__merged_into__isnull=True).order_by()
             for customer_id, value in points.values_list("customer_id", "value"):
                 found_ids.setdefault(prefix + value, customer_id)
     if not found_ids:

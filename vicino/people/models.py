@@ -63,7 +63,10 @@ class Customer(TimeStamped):
         MEMBER = "member", _("Member")
         ENTHUSIAST = "enthusiast", _("Enthusiast")
 
-    network = models.ForeignKey(Network, on_delete=models.PROTECT, related_name="customers", verbose_name=_("network"))
+    # The composite indexes below all start with the network: no index of its own.
+    network = models.ForeignKey(
+        Network, on_delete=models.PROTECT, related_name="customers", verbose_name=_("network"), db_index=False
+    )
     site = models.ForeignKey(
         Site, on_delete=models.SET_NULL, null=True, blank=True, related_name="customers", verbose_name=_("followed by")
     )
@@ -86,7 +89,10 @@ class Customer(TimeStamped):
     search_text = models.TextField(editable=False, default="")
     # Folded "first last" (or company name): customers with the same key are duplicate candidates.
     name_key = models.CharField(max_length=200, editable=False, default="")
-    merged_into = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False)
+    # Almost always empty: an index would cost every insert and help no query.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False, db_index=False
+    )
     erased_at = models.DateTimeField(_("erased at"), null=True, blank=True, editable=False)
 
     tenancy = Tenancy(network="network", site="site", shared_without_site=True)
