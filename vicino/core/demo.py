@@ -6,6 +6,7 @@ it again changes nothing (every record is found by its natural key before it is 
 
 import datetime
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -93,6 +94,19 @@ NETWORKS = [
 ]
 
 SUPERUSER = DemoPerson("root@vicino.example", "Amministratore Vicino", Role.NETWORK_ADMIN)
+
+
+_BUILDERS: list[Callable[[], object]] = []
+
+
+def demo_builder_register(builder: Callable[[], object]) -> None:
+    """Apps above core add their own demo data (run after the networks exist, in registration order)."""
+    if builder not in _BUILDERS:
+        _BUILDERS.append(builder)
+
+
+def demo_builders() -> list[Callable[[], object]]:
+    return list(_BUILDERS)
 
 
 def demo_password() -> str:

@@ -6,7 +6,7 @@ from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import PatchDict, Query, Router, Schema, Status
@@ -19,10 +19,10 @@ from vicino.core.apischema import READ_ERRORS, WRITE_ERRORS
 from vicino.core.models import Site
 from vicino.core.roles import Capability
 
-from . import queries, services
+from . import privacy, queries, services
 from .models import Channel, ConsentEvent, ContactPoint, Customer, Interaction, PrivacyNotice, Purpose, Tag
 from .search import customer_search
-from .timeline import kind_choices
+from .timeline import is_system_kind
 
 router = Router(tags=["people"])
 
@@ -431,7 +431,7 @@ def interaction_record(request: HttpRequest, customer_id: int, payload: Interact
     actor = request.auth
     customer = _customer(actor, customer_id, Capability.CUSTOMERS_MANAGE)
     # The kinds Vicino writes itself (consents, erasure…) stand for records elsewhere; a client cannot fake them.
-    if payload.kind in {kind for kind, _label in kind_choices()}:
+    if is_system_kind(payload.kind):
         raise DjangoValidationError({"kind": _("Vicino records this kind of entry itself. Choose another kind.")})
     entry = services.interaction_record(
         customer=customer,
@@ -444,6 +444,19 @@ def interaction_record(request: HttpRequest, customer_id: int, payload: Interact
         occurred_at=payload.occurred_at,
     )
     return Status(201, entry)
+
+
+@router.get(
+    "/customers/{customer_id}/data",
+    response={200: bytes, **READ_ERRORS},
+    summary="Everything held about the customer, as a ZIP (data.json and CSV files): access and portability",
+    openapi_extra={"responses": {200: {"content": {"application/zip": {}}}}},
+)
+def customer_data(request: HttpRequest, customer_id: int):
+    customer = _customer(request.auth, customer_id, Capability.CUSTOMERS_MANAGE)
+    response = HttpResponse(privacy.customer_data_archive(by=request.auth.user, customer=customer), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="customer-{customer.pk}.zip"'
+    return response
 
 
 # --- Shared steps ---------------------------------------------------------------------

@@ -10,12 +10,16 @@ class PeopleConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from vicino.core.demo import demo_builder_register
         from vicino.core.schedule import daily_register
+
+        from .demo import demo_customers_build
 
         from .tasks import consents_expire_all
 
         post_migrate.connect(_install_database_objects, sender=self)
         daily_register(consents_expire_all)
+        demo_builder_register(demo_customers_build)
         from vicino.core import navigation
         from vicino.core.audit import action_labels_register
         from vicino.core.roles import Capability

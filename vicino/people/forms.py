@@ -105,7 +105,7 @@ class TimelineFilterForm(forms.Form):
 
 
 class ImportUploadForm(forms.Form):
-    file = forms.FileField(label=_("File"), help_text=_("CSV (comma or semicolon) or Excel .xlsx, up to 50 MB."))
+    file = forms.FileField(label=_("File"), help_text=_("CSV (comma or semicolon) or Excel .xlsx, up to 200 MB."))
     site = forms.ModelChoiceField(label=_("Site for new customers"), queryset=Site.objects.none(), required=False)
 
     def __init__(self, *args, actor: Actor, **kwargs) -> None:

@@ -20,7 +20,8 @@ from typing import Literal
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-MAX_BYTES = 50 * 1024 * 1024
+# A million customers is about 120 MB of CSV: a whole network's base fits in one file.
+MAX_BYTES = 200 * 1024 * 1024
 SNIFF_BYTES = 8192
 DELIMITERS = (";", ",", "\t")  # in order of preference on a tie: Italian Excel writes ";"
 

@@ -1,4 +1,9 @@
-"""What each kind of timeline entry is called; every app registers the kinds it writes."""
+"""What each kind of timeline entry is called; every app registers the kinds it writes.
+
+Kinds with a dot ("consent.granted", "customer.merged") are written by Vicino itself and
+prove something; nobody may write them by hand (the API refuses them). Plain kinds
+("call", "visit", "note") are activities anyone records.
+"""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +17,8 @@ _KIND_LABELS: dict[str, str] = {
     "data.exported": _("Data exported"),
     "customer.imported": _("Imported"),
     "privacy.request": _("Privacy request"),
+    "visit": _("Visit"),
+    "call": _("Phone call"),
 }
 
 
@@ -25,3 +32,7 @@ def kind_label(kind: str) -> str:
 
 def kind_choices() -> list[tuple[str, str]]:
     return sorted(((kind, str(label)) for kind, label in _KIND_LABELS.items()), key=lambda item: item[1])
+
+
+def is_system_kind(kind: str) -> bool:
+    return "." in kind

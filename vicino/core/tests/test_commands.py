@@ -11,16 +11,18 @@ from django.core.management import call_command
 
 from vicino.core.models import AuditEntry, Membership, Network, Site, User
 from vicino.core.roles import Role
+from vicino.people.models import Customer
 
 
 def test_demo_data_builds_two_networks_with_every_role_and_is_idempotent(db):
     out = StringIO()
     call_command("demo_data", password="demo-password-1", stdout=out)
-    counts = (Network.objects.count(), Site.objects.count(), User.objects.count(), Membership.objects.count(), AuditEntry.objects.count())
+    counts = (Network.objects.count(), Site.objects.count(), User.objects.count(), Membership.objects.count(), AuditEntry.objects.count(), Customer.objects.count())
 
     call_command("demo_data", password="demo-password-1", stdout=StringIO())
 
-    assert (Network.objects.count(), Site.objects.count(), User.objects.count(), Membership.objects.count(), AuditEntry.objects.count()) == counts
+    assert (Network.objects.count(), Site.objects.count(), User.objects.count(), Membership.objects.count(), AuditEntry.objects.count(), Customer.objects.count()) == counts
+    assert Customer.objects.filter(network__slug="aurora", last_name="Paternò").exists()
     assert Site.objects.filter(network__slug="aurora", kind="dealership").count() == 4
     borgo = Site.objects.filter(network__slug="borgo")
     assert borgo.filter(kind="store").count() == 3 and borgo.filter(kind="mall").count() == 1

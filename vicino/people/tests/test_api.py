@@ -432,3 +432,20 @@ def test_contact_points_are_never_shared_across_networks_by_value(roberta, carla
     body = call("get", "/customers?q=carla.dangelo%40example.it", token_for(roberta)).json()
     assert [c["last_name"] for c in body["items"]] == ["Omonima"]
     assert ContactPoint.objects.filter(value="carla.dangelo@example.it").count() == 2
+
+
+def test_the_customers_data_archive_comes_from_the_api_too(giulia, carla, bruno):
+    import io
+    import json
+    import zipfile
+
+    from vicino.api import services as api_services
+
+    def token(user):
+        return api_services.api_token_create(by=user, membership=user.memberships.first(), name="gdpr")[1]
+
+    response = Client().get(f"/api/v1/customers/{carla.pk}/data", headers={"Authorization": f"Bearer {token(giulia)}"})
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    assert json.loads(zipfile.ZipFile(io.BytesIO(response.content)).read("data.json"))["customer"]["first_name"] == "Carla"
+    other = Client().get(f"/api/v1/customers/{carla.pk}/data", headers={"Authorization": f"Bearer {token(bruno)}"})
+    assert other.status_code == 404

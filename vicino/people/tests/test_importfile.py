@@ -178,7 +178,7 @@ def test_a_workbook_whose_first_row_is_blank_has_no_header():
 def test_a_file_over_50_mb_is_refused():
     error = read_error(b"a" * (MAX_BYTES + 1))
     assert error.code == "too_large"
-    assert "50 MB" in str(error.message)
+    assert "200 MB" in str(error.message)
 
 
 def zip_of_a_text_file() -> bytes:

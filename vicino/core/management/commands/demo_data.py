@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
-from vicino.core.demo import demo_build, demo_password
+from vicino.core.demo import demo_build, demo_builders, demo_password
 
 
 class Command(BaseCommand):
@@ -17,6 +17,8 @@ class Command(BaseCommand):
         password = password or settings.DEMO_PASSWORD or demo_password()
         with translation.override(settings.LANGUAGE_CODE):
             logins = demo_build(password=password)
+            for builder in demo_builders():
+                builder()
         self.stdout.write(self.style.SUCCESS("Demo data ready. Logins (password for all: %s):" % password))
         width = max(len(email) for email, _name, _roles in logins)
         for email, name, roles in logins:
