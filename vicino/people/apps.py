@@ -26,6 +26,7 @@ class PeopleConfig(AppConfig):
 
         navigation.register("people:customer-list", _("Customers"), capability=Capability.CUSTOMERS_VIEW)
         navigation.register("people:privacy-request-list", _("Privacy requests"), capability=Capability.PRIVACY_MANAGE, group=_("Administration"))
+        navigation.register("people:privacy-settings", _("Privacy settings"), capability=Capability.PRIVACY_MANAGE, group=_("Administration"))
         action_labels_register(
             {
                 "customer.create": _("Customer created"),

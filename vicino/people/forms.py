@@ -9,7 +9,7 @@ from vicino.core.models import Site
 
 from .phones import phone_normalise
 from .services import email_normalise
-from .models import CONSENT_CHANNELS, Channel, ConsentEvent, ContactPoint, Customer, PrivacyNotice, PrivacyRequest, Purpose, Tag
+from .models import CONSENT_CHANNELS, Channel, ConsentEvent, ContactPoint, Customer, CustomerLink, PrivacyNotice, PrivacyRequest, Purpose, Tag
 
 
 class CustomerForm(forms.ModelForm):
@@ -21,6 +21,7 @@ class CustomerForm(forms.ModelForm):
     cap = forms.CharField(label=_("CAP"), required=False, max_length=5)
     city = forms.CharField(label=_("City"), required=False)
     province = forms.ChoiceField(label=_("Province"), required=False, choices=[("", "—"), *PROVINCE_CHOICES])
+    tag_names = forms.CharField(label=_("Tags"), required=False, help_text=_("Separated by commas, e.g. VIP, Electric"))
 
     class Meta:
         model = Customer
@@ -37,6 +38,10 @@ class CustomerForm(forms.ModelForm):
         if not creating:
             for name in ("email", "phone", "street", "cap", "city", "province"):
                 del self.fields[name]
+            self.fields["tag_names"].initial = ", ".join(tag.name for tag in self.instance.tags.all())
+
+    def clean_tag_names(self) -> list[str]:
+        return [name.strip() for name in self.cleaned_data.get("tag_names", "").split(",") if name.strip()]
 
     def clean_email(self) -> str:
         value = self.cleaned_data.get("email", "")
@@ -151,3 +156,20 @@ class PrivacyRequestCloseForm(forms.Form):
         label=_("Outcome"), choices=[(PrivacyRequest.Status.DONE, _("Fulfilled")), (PrivacyRequest.Status.REFUSED, _("Refused"))]
     )
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PrivacyNoticeForm(forms.Form):
+    version = forms.CharField(label=_("Version"), max_length=20, help_text=_("e.g. 2027.1"))
+    title = forms.CharField(label=_("Title"), max_length=200)
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}))
+
+
+class RetentionForm(forms.Form):
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=[(Purpose.MARKETING, Purpose.MARKETING.label), (Purpose.PROFILING, Purpose.PROFILING.label), (Purpose.THIRD_PARTIES, Purpose.THIRD_PARTIES.label)])
+    months = forms.IntegerField(label=_("Months"), min_value=1, max_value=120)
+    justification = forms.CharField(label=_("Justification"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CustomerLinkForm(forms.Form):
+    other = forms.IntegerField(label=_("Customer number"), min_value=1, help_text=_("The n. shown at the top of the other customer's page."))
+    kind = forms.ChoiceField(label=_("Link"), choices=CustomerLink.Kind.choices)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from vicino.core.actor import Actor
 from vicino.core.models import Network
 
-from .models import ConsentEvent, ContactPoint, Customer, Interaction, Purpose, RetentionPolicy
+from .models import ConsentEvent, ContactPoint, Customer, CustomerLink, Interaction, Purpose, RetentionPolicy
 
 # Garante practice as Vicino's default; each network may set its own, with a reason.
 DEFAULT_RETENTION_MONTHS = {Purpose.MARKETING: 24, Purpose.PROFILING: 12}
@@ -32,6 +32,18 @@ def customer_timeline(*, actor: Actor, customer: Customer, channel: str = "", ki
     if kind:
         entries = entries.filter(kind=kind)
     return entries
+
+
+def customer_links(*, actor: Actor, customer: Customer) -> list[tuple[str, Customer]]:
+    """(kind label, the other customer) for each link of a visible customer, in both directions."""
+    links = actor.scope(CustomerLink.objects.filter(Q(from_customer=customer) | Q(to_customer=customer)))
+    visible = set(customer_list(actor=actor).filter(Q(links_from__to_customer=customer) | Q(links_to__from_customer=customer)).values_list("pk", flat=True))
+    result = []
+    for link in links.select_related("from_customer", "to_customer"):
+        other = link.to_customer if link.from_customer_id == customer.pk else link.from_customer
+        if other.pk in visible:
+            result.append((link.get_kind_display(), other))
+    return result
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from .models import (
     ConsentEvent,
     ContactPoint,
     Customer,
+    CustomerLink,
     Interaction,
     NameWord,
     PrivacyNotice,
@@ -164,6 +165,29 @@ def customer_create(
     audit_record(by=by, action="customer.create", target=customer, changes=snapshot(customer, ["first_name", "last_name", "company_name"]))
     interaction_record(customer=customer, channel=channel, kind="customer.created", summary=_("Customer record created"), actor=by)
     return customer
+
+
+@transaction.atomic
+def customer_tags_set(*, by: User | None, customer: Customer, names: Iterable[str]) -> Customer:
+    """Give the customer exactly these tags (new ones are created in the network)."""
+    before = sorted(tag.name for tag in customer.tags.all())
+    tags = tags_ensure(network=customer.network, names=names)
+    after = sorted(tag.name for tag in tags)
+    if before != after:
+        customer.tags.set(tags)
+        audit_record(by=by, action="customer.update", target=customer, changes={"tags": [", ".join(before), ", ".join(after)]})
+    return customer
+
+
+@transaction.atomic
+def customer_link(*, by: User | None, customer: Customer, other: Customer, kind: str) -> CustomerLink:
+    """Say two customers belong together (a household, a company and its contact person)."""
+    if other.pk == customer.pk or other.network_id != customer.network_id:
+        raise ValidationError({"other": _("Choose another customer of the same network.")}, code="bad_link")
+    link, created = CustomerLink.objects.get_or_create(network_id=customer.network_id, from_customer=customer, to_customer=other, kind=kind)
+    if created:
+        audit_record(by=by, action="customer.update", target=customer, changes={"link": [None, f"{link.get_kind_display()}: {other}"]})
+    return link
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,7 +14,7 @@ from vicino.core.roles import Capability
 from vicino.core.views import actor_required
 
 from . import queries, services
-from .forms import ConsentForm, ContactPointForm, CustomerFilterForm, CustomerForm, PrivacyRequestForm, TimelineFilterForm
+from .forms import ConsentForm, ContactPointForm, CustomerFilterForm, CustomerLinkForm, CustomerForm, PrivacyRequestForm, TimelineFilterForm
 from .models import Customer
 from .search import customer_search
 
@@ -80,6 +81,8 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         consent_form=ConsentForm(actor=actor),
         contact_form=ContactPointForm(),
         privacy_form=PrivacyRequestForm(),
+        link_form=CustomerLinkForm(prefix="link"),
+        links=queries.customer_links(actor=actor, customer=customer),
         open_requests=customer.privacy_requests.filter(status="open"),
     )
     return render(request, "people/customer_detail.html", context)
@@ -91,11 +94,11 @@ def customer_create(request: HttpRequest) -> HttpResponse:
     form = CustomerForm(request.POST or None, actor=actor, creating=True, initial={"site": actor.site})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        email, phone = data.pop("email"), data.pop("phone")
+        email, phone, tags = data.pop("email"), data.pop("phone"), data.pop("tag_names")
         address = {field: data.pop(field) for field in ADDRESS_FIELDS}
         try:
             customer = services.customer_create(
-                by=request.user, network=actor.network, emails=[email], phones=[phone], address=address, **data
+                by=request.user, network=actor.network, emails=[email], phones=[phone], address=address, tags=tags, **data
             )
         except ValidationError as error:
             errors_into_form(form, error)
@@ -112,8 +115,12 @@ def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         # The form has copied its values onto `customer`: compare against a fresh copy.
         fresh = get_object_or_404(queries.customer_list(actor=request.actor), pk=pk)
+        data = dict(form.cleaned_data)
+        tags = data.pop("tag_names")
         try:
-            services.customer_update(by=request.user, customer=fresh, data=form.cleaned_data)
+            with transaction.atomic():
+                services.customer_update(by=request.user, customer=fresh, data=data)
+                services.customer_tags_set(by=request.user, customer=fresh, names=tags)
         except ValidationError as error:
             errors_into_form(form, error)
         else:
@@ -164,6 +171,25 @@ def consent_change(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The consent has been recorded."))
     else:
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("people:customer-detail", pk=pk)
+
+
+@require_POST
+@actor_required(Capability.CUSTOMERS_MANAGE)
+def customer_link(request: HttpRequest, pk: int) -> HttpResponse:
+    visible = queries.customer_list(actor=request.actor)
+    customer = get_object_or_404(visible, pk=pk)
+    form = CustomerLinkForm(request.POST, prefix="link")
+    other = visible.filter(pk=form.cleaned_data["other"]).first() if form.is_valid() else None
+    if other is None:
+        messages.error(request, _("There is no customer with that number among those you can see."))
+    else:
+        try:
+            services.customer_link(by=request.user, customer=customer, other=other, kind=form.cleaned_data["kind"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The link is saved."))
     return redirect("people:customer-detail", pk=pk)
 
 

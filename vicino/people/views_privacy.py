@@ -1,7 +1,7 @@
 """Privacy pages: the register of requests and their deadlines, a customer's data archive, erasure."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,9 +12,11 @@ from django.views.decorators.http import require_POST
 from vicino.core.roles import Capability
 from vicino.core.views import actor_required
 
-from . import privacy, queries
-from .forms import PrivacyRequestCloseForm, PrivacyRequestForm
-from .models import PrivacyRequest
+from vicino.core.forms import errors_into_form
+
+from . import privacy, queries, services
+from .forms import PrivacyNoticeForm, PrivacyRequestCloseForm, PrivacyRequestForm, RetentionForm
+from .models import PrivacyNotice, PrivacyRequest, Purpose, RetentionPolicy
 
 
 @actor_required(Capability.PRIVACY_MANAGE)
@@ -64,3 +66,30 @@ def customer_data_download(request: HttpRequest, pk: int) -> HttpResponse:
     name = slugify(customer.display_name) or "cliente"
     response["Content-Disposition"] = f'attachment; filename="dati-{name}-{customer.pk}.zip"'
     return response
+
+
+@actor_required(Capability.PRIVACY_MANAGE)
+def privacy_settings(request: HttpRequest) -> HttpResponse:
+    """The network's privacy notices (versions) and how long consents last, with the reasons."""
+    actor = request.actor
+    if not actor.is_head_office:
+        raise PermissionDenied
+    notice_form = PrivacyNoticeForm(request.POST if "publish" in request.POST else None)
+    retention_form = RetentionForm(request.POST if "retention" in request.POST else None)
+    for form, action in ((notice_form, services.privacy_notice_publish), (retention_form, services.retention_policy_set)):
+        if form.is_bound and form.is_valid():
+            try:
+                action(by=request.user, network=actor.network, **form.cleaned_data)
+            except ValidationError as error:
+                errors_into_form(form, error)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("people:privacy-settings")
+    context = {
+        "notices": actor.scope(PrivacyNotice.objects.all()),
+        "retention": [(Purpose(purpose).label, months) for purpose, months in queries.retention_months(network=actor.network).items()],
+        "policies": actor.scope(RetentionPolicy.objects.select_related("updated_by")),
+        "notice_form": notice_form,
+        "retention_form": retention_form,
+    }
+    return render(request, "people/privacy_settings.html", context)

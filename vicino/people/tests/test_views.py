@@ -116,3 +116,39 @@ def test_list_and_page_do_not_grow_queries(anna, aurora, milano, carla, django_a
             c.delete() if url.endswith(f"{carla.pk}/") else None
         with django_assert_max_num_queries(len(few.captured_queries)):
             assert client.get(url).status_code == 200
+
+
+def test_tags_are_edited_on_the_record_and_audited(anna, carla):
+    data = {"kind": "person", "relation": "customer", "first_name": "Carla", "last_name": "D'Angelo Paternò", "language": "it", "site": carla.site_id, "tag_names": "VIP, Elettrico"}
+    client_of(anna).post(reverse("people:customer-edit", args=[carla.pk]), data)
+    assert sorted(carla.tags.values_list("name", flat=True)) == ["Elettrico", "VIP"]
+    assert AuditEntry.objects.filter(action="customer.update", changes__has_key="tags").exists()
+
+
+def test_two_customers_are_linked_as_a_household(anna, carla, aurora, milano):
+    partner = services.customer_create(by=None, network=aurora, site=milano, first_name="Marco", last_name="Paternò")
+    client_of(anna).post(reverse("people:customer-link", args=[carla.pk]), {"link-other": partner.pk, "link-kind": "household"})
+    page = client_of(anna).get(reverse("people:customer-detail", args=[partner.pk])).text
+    assert "Stesso nucleo familiare" in page and "Carla D&#x27;Angelo Paternò" in page
+
+
+def test_a_link_to_a_customer_one_cannot_see_is_refused(anna, carla, borgo):
+    stranger = services.customer_create(by=None, network=borgo, first_name="Estraneo")
+    response = client_of(anna).post(reverse("people:customer-link", args=[carla.pk]), {"link-other": stranger.pk, "link-kind": "household"}, follow=True)
+    assert "Nessun cliente con quel numero" in response.text
+    assert not carla.links_from.exists()
+
+
+def test_head_office_publishes_a_notice_and_sets_retention_with_a_reason(dario, aurora):
+    client = client_of(dario)
+    client.post(reverse("people:privacy-settings"), {"publish": "1", "version": "2027.1", "title": "Informativa 2027", "text": "Testo"})
+    assert aurora.privacy_notices.get().version == "2027.1"
+    response = client.post(reverse("people:privacy-settings"), {"retention": "1", "purpose": "marketing", "months": 12, "justification": ""})
+    assert "Questo campo è obbligatorio" in response.text
+    client.post(reverse("people:privacy-settings"), {"retention": "1", "purpose": "marketing", "months": 12, "justification": "Parere del DPO del 3/11/2026"})
+    page = client.get(reverse("people:privacy-settings")).text
+    assert "12 mesi" in page and "Parere del DPO" in page
+
+
+def test_privacy_settings_are_for_head_office_only(giulia):
+    assert client_of(giulia).get(reverse("people:privacy-settings")).status_code == 403
