@@ -24,6 +24,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vicino.config.settings")
 os.environ.setdefault("VICINO_VAR_DIR", tempfile.mkdtemp(prefix="vicino-bench-"))
 os.environ.setdefault("VICINO_TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
+os.environ.setdefault("VICINO_ALLOWED_HOSTS", "localhost,testserver")
 
 import django  # noqa: E402
 
