@@ -135,7 +135,7 @@ class Customer(TimeStamped):
 class NameWord(models.Model):
     """A folded name word of the network with one of its one-letter deletions: the typo dictionary."""
 
-    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="+")
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="+", db_index=False)
     word = models.CharField(max_length=100)
     variant = models.CharField(max_length=100)
 
@@ -152,8 +152,10 @@ class ContactPoint(models.Model):
         EMAIL = "email", _("E-mail")
         PHONE = "phone", _("Phone")
 
-    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="+")
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contact_points", verbose_name=_("customer"))
+    # Tables that grow by millions carry only the indexes their queries use: the composite
+    # ones in Meta cover network and customer; actor, notice and site are never searched by.
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="+", db_index=False)
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contact_points", verbose_name=_("customer"), db_index=False)
     kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices)
     value = models.CharField(_("value"), max_length=254)
     label = models.CharField(_("label"), max_length=30, blank=True, help_text=_("e.g. home, work, mobile"))
@@ -275,18 +277,22 @@ class ConsentEvent(models.Model):
     # Sources where the person acted online, so IP, user agent and double opt-in apply.
     ONLINE_SOURCES = frozenset({Source.WEB_FORM, Source.PORTAL})
 
-    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="+")
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="consent_events", verbose_name=_("customer"))
+    # Tables that grow by millions carry only the indexes their queries use: the composite
+    # ones in Meta cover network and customer; actor, notice and site are never searched by.
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="+", db_index=False)
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="consent_events", verbose_name=_("customer"), db_index=False)
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
     source = models.CharField(_("source"), max_length=12, choices=Source.choices)
     notice = models.ForeignKey(
-        PrivacyNotice, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("privacy notice")
+        PrivacyNotice, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("privacy notice"),
+        db_index=False,
     )
     occurred_at = models.DateTimeField(_("when"), default=timezone.now)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("recorded by")
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("recorded by"),
+        db_index=False,
     )
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=300, blank=True)
@@ -335,13 +341,15 @@ class RetentionPolicy(models.Model):
 class Interaction(models.Model):
     """One thing that happened with a customer, on the customer's timeline."""
 
-    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="+")
-    site = models.ForeignKey(Site, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("site"))
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="interactions", verbose_name=_("customer"))
+    # Tables that grow by millions carry only the indexes their queries use: the composite
+    # ones in Meta cover network and customer; actor, notice and site are never searched by.
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="+", db_index=False)
+    site = models.ForeignKey(Site, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("site"), db_index=False)
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="interactions", verbose_name=_("customer"), db_index=False)
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
     kind = models.CharField(_("kind"), max_length=40)
     occurred_at = models.DateTimeField(_("when"), default=timezone.now)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by"), db_index=False)
     summary = models.CharField(_("summary"), max_length=500)
     ref_type = models.CharField(max_length=60, blank=True)
     ref_id = models.CharField(max_length=40, blank=True)

@@ -554,3 +554,35 @@ def test_anything_else_is_not_an_amount(text):
 )
 def test_cells_that_a_spreadsheet_would_run_as_formulas_are_neutralised(value, safe):
     assert cell_safe(value) == safe
+
+
+def _writings(rng) -> list[str]:
+    """Phone numbers written the ways Italians write them, valid or not (random digits, lengths, prefixes)."""
+    texts = []
+    for _ in range(6000):
+        national = rng.choice("03") + "".join(rng.choice("0123456789") for _ in range(rng.randint(4, 11)))
+        cut = rng.randint(1, len(national) - 1)
+        body = rng.choice([national, national[:cut] + " " + national[cut:], national[:cut] + "-" + national[cut:],
+                           national[:cut] + "/" + national[cut:], national[:cut] + "." + national[cut:]])  # fmt: skip
+        texts.append(rng.choice(["", "", "+39 ", "+39", "0039 "]) + body)
+    return texts
+
+
+def test_the_fast_phone_paths_agree_with_the_full_parse():
+    import random
+
+    from django.core.exceptions import ValidationError
+
+    from vicino.people.phones import phone_normalise, phone_parse
+
+    def outcome(normalise, text):
+        try:
+            return normalise(text)
+        except ValidationError:
+            return None
+
+    texts = _writings(random.Random(39))
+    disagreements = [t for t in texts if outcome(phone_normalise, t) != outcome(phone_parse, t)]
+    assert disagreements == []
+    valid = sum(outcome(phone_normalise, t) is not None for t in texts)
+    assert 1000 < valid < 5000  # both kinds were tried
