@@ -10,6 +10,10 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from . import navigation
         from .roles import Capability
+        from .schedule import daily_register
+        from .tasks import database_statistics_refresh
+
+        daily_register(database_statistics_refresh)
 
         navigation.register("core:home", _("Home"))
         navigation.register("core:site-list", _("Sites"), capability=Capability.SITES_VIEW)

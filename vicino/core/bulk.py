@@ -79,3 +79,17 @@ def db_value(value):
     if isinstance(value, datetime.date):
         return connection.ops.adapt_datefield_value(value)
     return value
+
+
+def statistics_refresh() -> None:
+    """Refresh the planner's table statistics (ANALYZE).
+
+    Without them SQLite guesses that a network has a handful of customers and walks the
+    name index of a million rows instead of looking up the two thousand a search found
+    (170 ms against 7). A full ANALYZE of a million customers takes about a second.
+    PostgreSQL's autovacuum analyses on its own; after a bulk load it is worth doing now.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA analysis_limit = 0")
+        cursor.execute("ANALYZE")

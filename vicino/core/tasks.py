@@ -8,3 +8,11 @@ from django.tasks import task
 def mail_send(*, subject: str, body: str, to: list[str], reply_to: list[str] | None = None) -> int:
     """Send one plain-text e-mail through the configured SMTP server; returns messages sent."""
     return EmailMessage(subject=subject, body=body, to=to, reply_to=reply_to).send()
+
+
+@task
+def database_statistics_refresh() -> None:
+    """Daily, and after a large import: let the query planner see the tables as they are now."""
+    from .bulk import statistics_refresh
+
+    statistics_refresh()

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import queries, services
+from .pagination import CappedPaginator
 from .forms import errors_into_form, LoginForm, OpeningHoursForm, PasswordResetForm, SetPasswordForm, SiteForm, TeamMemberForm
 from .middleware import SESSION_KEY
 from .roles import Capability, Role
@@ -197,7 +198,7 @@ def team_member_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @actor_required(Capability.AUDIT_VIEW)
 def audit_list(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()[:100]
-    page = Paginator(queries.audit_list(actor=request.actor, search=search), AUDIT_PAGE_SIZE).get_page(
+    page = CappedPaginator(queries.audit_list(actor=request.actor, search=search), AUDIT_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     template = "core/audit_list.html#audit-rows" if request.htmx else "core/audit_list.html"

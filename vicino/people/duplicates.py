@@ -6,12 +6,12 @@ timeline entry of both; the record merged away stays (pointing at the survivor) 
 links still lead somewhere, and the audit log says who merged what.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
-from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from vicino.core.actor import Actor
@@ -38,33 +38,54 @@ class DuplicateGroup:
 
 
 def duplicate_groups(*, actor: Actor, limit: int = 50) -> list[DuplicateGroup]:
-    """Up to `limit` groups of probable duplicates among the customers the actor may see."""
+    """Up to `limit` groups of probable duplicates among the customers the actor may see.
+
+    Both kinds of candidate are found by walking an index in order and stopping at `limit`
+    groups (contact points by value, customers by name key), so the page costs the same
+    with a thousand customers or a million; grouping every row first took minutes.
+    """
     visible = customer_list(actor=actor).filter(erased_at__isnull=True)
     groups: list[DuplicateGroup] = []
+    # One customer holds a value once (a unique constraint), so rows per value = customers.
     shared = (
-        actor.scope(ContactPoint.objects.filter(customer__merged_into__isnull=True, customer__erased_at__isnull=True))
+        actor.scope(ContactPoint.objects.all())
         .values("kind", "value")
-        .annotate(n=Count("customer", distinct=True))
+        .annotate(n=Count("id"))
         .filter(n__gt=1)
-        .order_by("kind", "value")[:limit]
+        .order_by("kind", "value")
     )
-    for row in shared:
+    for row in shared.iterator(chunk_size=limit):
         members = list(visible.filter(contact_points__kind=row["kind"], contact_points__value=row["value"]).distinct())
         if len(members) > 1:
             reason = _("Same e-mail") if row["kind"] == ContactPoint.Kind.EMAIL else _("Same phone")
             groups.append(DuplicateGroup(reason, row["value"], members))
-    same_name = (
-        visible.exclude(name_key="")
-        .values("name_key", city=Lower("addresses__city"))
-        .annotate(n=Count("id", distinct=True))
-        .filter(n__gt=1, city__isnull=False)
-        .order_by("name_key")[: max(limit - len(groups), 0)]
-    )
-    for row in same_name:
-        members = list(visible.filter(name_key=row["name_key"], addresses__city__iexact=row["city"]).distinct())
-        if len(members) > 1 and not any(set(members) == set(g.customers) for g in groups):
-            groups.append(DuplicateGroup(_("Same name and city"), f"{row['name_key']} · {row['city']}", members))
+            if len(groups) >= limit:
+                return groups
+    for name_key, ids in _same_name_key(actor, visible):
+        by_city: dict[str, list[Customer]] = {}
+        for customer in visible.filter(pk__in=ids).prefetch_related("addresses"):
+            for city in {address.city.casefold() for address in customer.addresses.all() if address.city}:
+                by_city.setdefault(city, []).append(customer)
+        for city, members in sorted(by_city.items()):
+            if len(members) > 1 and not any(set(members) == set(g.customers) for g in groups):
+                groups.append(DuplicateGroup(_("Same name and city"), f"{name_key} · {city}", members))
+                if len(groups) >= limit:
+                    return groups
     return groups
+
+
+def _same_name_key(actor: Actor, visible) -> Iterator[tuple[str, list[int]]]:
+    """(name key, customer ids) for each name key that several visible customers share, in order."""
+    rows = visible.exclude(name_key="").order_by("name_key").values_list("name_key", "pk")
+    current, ids = None, []
+    for name_key, pk in rows.iterator(chunk_size=2000):
+        if name_key != current:
+            if len(ids) > 1:
+                yield current, ids
+            current, ids = name_key, []
+        ids.append(pk)
+    if len(ids) > 1:
+        yield current, ids
 
 
 @transaction.atomic

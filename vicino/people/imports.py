@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vicino.core.audit import audit_record
+from vicino.core.bulk import statistics_refresh
 from vicino.core.italy import PROVINCE_NAMES
 from vicino.core.models import AuditEntry, Network, Site, User
 
@@ -100,6 +101,9 @@ def _rows_clean(job: tuple[list[str], dict[str, str], list[tuple[int, list[str]]
             cleaned.append((number, row.data, []))
     return cleaned
 
+
+# An import this large changes the tables enough for the planner's statistics to mislead it.
+STATISTICS_AFTER_ROWS = 10_000
 
 # Files larger than this are checked by the worker while the page shows progress.
 CHECK_IN_REQUEST_BYTES = 1_000_000
@@ -197,6 +201,8 @@ def import_run(*, import_id: int) -> CustomerImport:
             changes={"file": [None, customer_import.filename], "created": [None, customer_import.created_count],
                      "updated": [None, customer_import.updated_count], "skipped": [None, customer_import.skipped_count]},
         )  # fmt: skip
+    if customer_import.rows_done >= STATISTICS_AFTER_ROWS:
+        statistics_refresh()
     return customer_import
 
 

@@ -36,10 +36,12 @@ def customer_timeline(*, actor: Actor, customer: Customer, channel: str = "", ki
 
 def customer_links(*, actor: Actor, customer: Customer) -> list[tuple[str, Customer]]:
     """(kind label, the other customer) for each link of a visible customer, in both directions."""
-    links = actor.scope(CustomerLink.objects.filter(Q(from_customer=customer) | Q(to_customer=customer)))
-    visible = set(customer_list(actor=actor).filter(Q(links_from__to_customer=customer) | Q(links_to__from_customer=customer)).values_list("pk", flat=True))
+    links = list(actor.scope(CustomerLink.objects.filter(Q(from_customer=customer) | Q(to_customer=customer))).select_related("from_customer", "to_customer"))
+    # The other ends first, then which of them the actor sees: a lookup by id, not a join over every customer.
+    others = {link.to_customer_id if link.from_customer_id == customer.pk else link.from_customer_id for link in links}
+    visible = set(customer_list(actor=actor).filter(pk__in=others).values_list("pk", flat=True)) if others else set()
     result = []
-    for link in links.select_related("from_customer", "to_customer"):
+    for link in links:
         other = link.to_customer if link.from_customer_id == customer.pk else link.from_customer
         if other.pk in visible:
             result.append((link.get_kind_display(), other))

@@ -9,7 +9,9 @@ exact Damerau distance-1 match that gives the same candidates on both.
 See docs/decisions/003-customer-search.md.
 """
 
+import json
 import re
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -22,35 +24,56 @@ from .models import ContactPoint, Customer, NameWord
 from .phones import phone_normalise
 
 TYPO_MIN_LENGTH = 4
+# A name search shows at most this many customers, the most recently added: enough to
+# browse, and few enough to sort by name at once (Salesforce's search stops at 2,000 too).
+SEARCH_LIMIT = 2000
 _PHONE_LIKE = re.compile(r"^[\d\s+().\-/]+$")
 _FISCAL_CODE = re.compile(r"[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]")
 
 
-def customer_search(*, actor: Actor, text: str, base: QuerySet[Customer] | None = None) -> QuerySet[Customer]:
-    """The visible customers matching `text`; `base` is the scoped list to narrow (filters kept)."""
+class Found(NamedTuple):
+    customers: QuerySet[Customer]
+    capped: bool  # more names matched than SEARCH_LIMIT: the newest of them are shown
+
+
+def customer_search(*, actor: Actor, text: str, base: QuerySet[Customer] | None = None, limit: int | None = SEARCH_LIMIT) -> QuerySet[Customer]:
+    """The visible customers matching `text`; `base` is the scoped list to narrow (filters kept).
+
+    A name search keeps the `limit` most recently added matches (None: all of them, for exports).
+    """
+    return customer_find(actor=actor, text=text, base=base, limit=limit).customers
+
+
+def customer_find(*, actor: Actor, text: str, base: QuerySet[Customer] | None = None, limit: int | None = SEARCH_LIMIT) -> Found:
+    """`customer_search`, also telling whether the name matches were cut at `limit`."""
     from .queries import customer_list
 
     customers = base if base is not None else customer_list(actor=actor)
     text = (text or "").strip()[:100]
     if not text:
-        return customers
+        return Found(customers, False)
+    if "@" in text or (_PHONE_LIKE.match(text) and len(digits(text)) >= 6) or _FISCAL_CODE.fullmatch(text.replace(" ", "").upper()):
+        return Found(_by_identifier(actor, customers, text), False)
+    words = fold_query(text)
+    if not words:
+        return Found(customers.none(), False)
+    exact = _matching(actor, customers, [{word} for word in words], limit)
+    if exact.customers.exists():
+        return exact
+    return _matching(actor, customers, [_spellings(actor, word) for word in words], limit)
+
+
+def _by_identifier(actor: Actor, customers: QuerySet[Customer], text: str) -> QuerySet[Customer]:
+    """An e-mail, a phone number, a codice fiscale or partita IVA: exact lookups on their own indexes."""
     if "@" in text:
         return customers.filter(pk__in=_by_email(actor, text.lower()))
-    if _PHONE_LIKE.match(text) and len(digits(text)) >= 6:
+    if _PHONE_LIKE.match(text):
         by_phone = customers.filter(pk__in=_by_phone(actor, text))
         if len(digits(text)) == 11 and text.strip().isdigit():
             # Eleven digits may be a partita IVA as well as a phone number.
             return by_phone | customers.filter(vat_number=text.strip())
         return by_phone
-    if _FISCAL_CODE.fullmatch(text.replace(" ", "").upper()):
-        return customers.filter(fiscal_code=text.replace(" ", "").upper())
-    words = fold_query(text)
-    if not words:
-        return customers.none()
-    exact = customers.filter(_contains_all(words))
-    if exact.exists():
-        return exact
-    return customers.filter(_contains_any_spelling(actor, words))
+    return customers.filter(fiscal_code=text.replace(" ", "").upper())
 
 
 def _by_email(actor: Actor, text: str) -> QuerySet:
@@ -67,38 +90,59 @@ def _by_phone(actor: Actor, text: str) -> QuerySet:
         return points.filter(value__endswith=digits(text)).values("customer_id")
 
 
-def _contains_all(words: list[str]) -> Q:
-    """Every word appears in the folded text (as a substring: prefixes and inner words match)."""
-    condition = Q()
-    for word in words:
-        condition &= _contains(word)
-    return condition
+def _matching(actor: Actor, customers: QuerySet[Customer], groups: list[set[str]], limit: int | None) -> Found:
+    """Customers whose folded text contains, for every group of spellings, one of them (as a substring).
+
+    The text index gives the ids of the `limit` newest matches, and the database sorts those
+    by name: sorting every Rossi of a million customers to show the first fifty would cost
+    more than the whole search may. See docs/decisions/003-customer-search.md.
+    """
+    indexed = [group for group in groups if connection.vendor != "sqlite" or min(map(len, group)) >= 3]
+    for group in groups:
+        if group not in indexed:
+            # SQLite's trigram index needs three letters: shorter words are checked row by row.
+            customers = customers.filter(_any_of(group))
+    if not indexed:
+        return Found(customers, False)
+    if connection.vendor == "sqlite":
+        query = " AND ".join("(" + " OR ".join(_fts_phrase(spelling) for spelling in sorted(group)) + ")" for group in indexed)
+        sql = "SELECT rowid FROM people_customer_fts WHERE search_text MATCH %s ORDER BY rowid DESC"
+        if limit is None:
+            return Found(customers.filter(pk__in=RawSQL(sql, [query])), False)
+        with connection.cursor() as cursor:
+            cursor.execute(sql + " LIMIT %s", [query, limit + 1])
+            ids = [row[0] for row in cursor.fetchall()]
+        # The ids go back as one JSON parameter: the ORM's work on two thousand parameters
+        # would cost more than the search, and the text index is not asked twice.
+        newest = RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids[:limit])])
+        return Found(customers.filter(pk__in=newest), len(ids) > limit)
+    # PostgreSQL: pg_trgm's GIN index serves LIKE '%word%'.
+    matches = Customer.objects.filter(network_id=actor.membership.network_id)
+    for group in indexed:
+        matches = matches.filter(_any_of(group))
+    if limit is None:
+        return Found(customers.filter(pk__in=matches.values("pk")), False)
+    newest_ids = matches.order_by("-pk").values("pk")
+    capped = newest_ids[limit : limit + 1].exists()
+    return Found(customers.filter(pk__in=newest_ids[:limit]), capped)
 
 
-def _contains(word: str) -> Q:
-    if connection.vendor == "sqlite" and len(word) >= 3:
-        # The FTS5 trigram index answers substring queries of three letters or more.
-        return Q(pk__in=RawSQL("SELECT rowid FROM people_customer_fts WHERE search_text MATCH %s", [_fts_phrase(word)]))
-    # PostgreSQL's pg_trgm GIN index serves LIKE '%word%' (and SQLite scans for short words).
-    return Q(search_text__contains=word)
+def _any_of(spellings: set[str]) -> Q:
+    alternatives = Q()
+    for spelling in sorted(spellings):
+        alternatives |= Q(search_text__contains=spelling)
+    return alternatives
 
 
 def _fts_phrase(word: str) -> str:
     return '"' + word.replace('"', "") + '"'
 
 
-def _contains_any_spelling(actor: Actor, words: list[str]) -> Q:
-    """Each word as typed or as a known name word one edit away from it."""
-    condition = Q()
-    for word in words:
-        spellings = {word}
-        if len(word) >= TYPO_MIN_LENGTH:
-            spellings |= name_word_neighbours(network_id=actor.membership.network_id, word=word)
-        alternatives = Q()
-        for spelling in sorted(spellings):
-            alternatives |= _contains(spelling)
-        condition &= alternatives
-    return condition
+def _spellings(actor: Actor, word: str) -> set[str]:
+    """The word as typed and the known name words one edit away from it."""
+    if len(word) < TYPO_MIN_LENGTH:
+        return {word}
+    return {word} | name_word_neighbours(network_id=actor.membership.network_id, word=word)
 
 
 def name_word_neighbours(*, network_id: int, word: str) -> set[str]:

@@ -6,17 +6,19 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vicino.core.forms import errors_into_form
+from vicino.core.pagination import CappedPaginator
 from vicino.core.roles import Capability
 from vicino.core.views import actor_required
 
 from . import queries, services
 from .forms import ConsentForm, ContactPointForm, CustomerFilterForm, CustomerLinkForm, CustomerForm, PrivacyRequestForm, TimelineFilterForm
 from .models import Customer
-from .search import customer_search
+from . import search as searching
 
 LIST_PAGE_SIZE = 50
 TIMELINE_PAGE_SIZE = 20
@@ -28,7 +30,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     actor = request.actor
     filters = CustomerFilterForm(request.GET or None, actor=actor)
     customers = queries.customer_list(actor=actor)
-    search = ""
+    search, search_capped = "", False
     if filters.is_valid():
         data = filters.cleaned_data
         if data["relation"]:
@@ -38,11 +40,12 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         if data["tag"]:
             customers = customers.filter(tags=data["tag"])
         search = data["q"].strip()
-        customers = customer_search(actor=actor, text=search, base=customers)
-    page = Paginator(customers, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+        customers, search_capped = searching.customer_find(actor=actor, text=search, base=customers, limit=searching.SEARCH_LIMIT)
+    page = CappedPaginator(customers, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     template = "people/customer_list.html#customer-rows" if request.htmx else "people/customer_list.html"
     context = {
-        "page": page, "filters": filters, "search": search, "query_string": _query_without_page(request),
+        "page": page, "filters": filters, "search": search, "search_capped": search_capped,
+        "search_limit": number_format(searching.SEARCH_LIMIT, force_grouping=True), "list_cap": number_format(page.paginator.cap, force_grouping=True), "query_string": _query_without_page(request),
         "can_manage": actor.can(Capability.CUSTOMERS_MANAGE), "can_import": actor.can(Capability.CUSTOMERS_IMPORT),
         "can_export": actor.can(Capability.CUSTOMERS_EXPORT),
     }  # fmt: skip

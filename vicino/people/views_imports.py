@@ -78,7 +78,7 @@ def customer_export(request: HttpRequest) -> HttpResponse:
     if filters.is_valid():
         data = filters.cleaned_data
         customers = customers.filter(**{k: v for k, v in (("relation", data["relation"]), ("site", data["site"]), ("tags", data["tag"])) if v})
-        customers = customer_search(actor=actor, text=data["q"], base=customers)
+        customers = customer_search(actor=actor, text=data["q"], base=customers, limit=None)
     audit_record(by=request.user, action="customer.export", target=actor.network, changes={"rows": [None, customers.count()]})
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if request.GET.get("format") == "xlsx":

@@ -75,3 +75,17 @@ def test_another_networks_customers_never_show(dario, roberta, people):
 def test_a_site_member_finds_their_sites_and_unassigned_customers_only(anna, people):
     assert found(anna, "dangelo") == {"Lucia D'Angelo"}
     assert found(anna, "nicoletti") == {"Sara Nicoletti"}
+
+
+def test_a_name_matching_too_many_shows_the_newest_sorted_by_name_and_says_so(dario, aurora, milano):
+    from vicino.people.search import customer_find
+
+    for first in ("Carlo", "Anna", "Bruno", "Dora"):
+        services.customer_create(by=None, network=aurora, site=milano, first_name=first, last_name="Rossini")
+    found_all = customer_find(actor=actor_of(dario), text="rossini")
+    assert [c.first_name for c in found_all.customers] == ["Anna", "Bruno", "Carlo", "Dora"]
+    assert not found_all.capped
+    newest = customer_find(actor=actor_of(dario), text="rossini", limit=3)
+    assert [c.first_name for c in newest.customers] == ["Anna", "Bruno", "Dora"]  # Carlo came first
+    assert newest.capped
+    assert customer_find(actor=actor_of(dario), text="rossini", limit=None).customers.count() == 4

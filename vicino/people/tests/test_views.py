@@ -152,3 +152,28 @@ def test_head_office_publishes_a_notice_and_sets_retention_with_a_reason(dario, 
 
 def test_privacy_settings_are_for_head_office_only(giulia):
     assert client_of(giulia).get(reverse("people:privacy-settings")).status_code == 403
+
+
+def test_a_long_list_counts_to_its_cap_and_says_so(anna, aurora, milano, monkeypatch):
+    from vicino.core import pagination
+    from vicino.people import views
+
+    monkeypatch.setattr(pagination, "LIST_COUNT_CAP", 4)
+    monkeypatch.setattr(views, "LIST_PAGE_SIZE", 2)
+    for n in range(6):
+        services.customer_create(by=None, network=aurora, site=milano, first_name=f"Cliente{n}", last_name="Lungo")
+    page = main_of(client_of(anna).get(reverse("people:customer-list")).text)
+    assert "Pagina 1 di 2+" in page
+    assert "Più di 4 clienti" in page
+    assert page.count('href="/customers/') - page.count('href="/customers/new') >= 2
+
+
+def test_a_name_matching_more_than_the_limit_shows_the_newest_and_says_so(anna, aurora, milano, monkeypatch):
+    from vicino.people import search
+
+    monkeypatch.setattr(search, "SEARCH_LIMIT", 2)
+    for first in ("Primo", "Secondo", "Terzo"):
+        services.customer_create(by=None, network=aurora, site=milano, first_name=first, last_name="Rossini")
+    page = main_of(client_of(anna).get(reverse("people:customer-list"), {"q": "rossini"}).text)
+    assert "Più di 2 clienti corrispondono a “rossini”" in page
+    assert "Secondo Rossini" in page and "Terzo Rossini" in page and "Primo Rossini" not in page
