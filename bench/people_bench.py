@@ -7,6 +7,7 @@ through upload → check → batches exactly as the page does, search through
 
     .venv/bin/python bench/people_bench.py --rows 1000000           # all three
     .venv/bin/python bench/people_bench.py --rows 100000 --only import
+    .venv/bin/python bench/people_bench.py --rows 1000000 --postgres        # on a throwaway PostgreSQL
     VICINO_VAR_DIR=/tmp/b .venv/bin/python bench/people_bench.py --only search   # reuses /tmp/b's data
 
 With VICINO_VAR_DIR pointing at an earlier run's folder, the customers imported then are
@@ -29,6 +30,14 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vicino.config.settings")
 os.environ.setdefault("VICINO_VAR_DIR", tempfile.mkdtemp(prefix="vicino-bench-"))
 os.environ.setdefault("VICINO_TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
 os.environ.setdefault("VICINO_ALLOWED_HOSTS", "localhost,testserver")
+
+if "--postgres" in sys.argv:
+    # A throwaway PostgreSQL 15 like the tests' (fsync off: import figures are optimistic).
+    from vicino.testing.postgres import start_server
+
+    _server = start_server()
+    os.environ["DATABASE_URL"] = _server.url
+    print(_server.banner())
 
 import django  # noqa: E402
 
@@ -152,6 +161,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--only", choices=["import", "search", "page"], default=None)
+    parser.add_argument("--postgres", action="store_true", help="run on a throwaway PostgreSQL server started for the run")
     args = parser.parse_args()
     network, site, user, notice = setup()
     if network.customers.exists():

@@ -117,7 +117,7 @@ def _matching(actor: Actor, customers: QuerySet[Customer], groups: list[set[str]
         newest = RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids[:limit])])
         return Found(customers.filter(pk__in=newest), len(ids) > limit)
     # PostgreSQL: pg_trgm's GIN index serves LIKE '%word%'.
-    matches = Customer.objects.filter(network_id=actor.membership.network_id)
+    matches = actor.scope(Customer.objects.all())
     for group in indexed:
         matches = matches.filter(_any_of(group))
     if limit is None:
