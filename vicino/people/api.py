@@ -13,6 +13,7 @@ from ninja import PatchDict, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import AwareDatetime, ConfigDict, Field, ValidationInfo, field_validator
 
+from vicino.api.pagination import CappedLimitOffsetPagination
 from vicino.core import queries as core_queries
 from vicino.core.actor import Actor
 from vicino.core.apischema import READ_ERRORS, WRITE_ERRORS
@@ -243,7 +244,7 @@ class TimelineFilters(Schema):
 
 
 @router.get("/customers", response={200: list[CustomerOut], **READ_ERRORS}, summary="Customers the caller can see")
-@paginate(LimitOffsetPagination)
+@paginate(CappedLimitOffsetPagination)
 def customer_list(request: HttpRequest, filters: Query[CustomerFilters]):
     actor = _allowed(request, Capability.CUSTOMERS_VIEW)
     customers = _customers(actor)

@@ -449,3 +449,16 @@ def test_the_customers_data_archive_comes_from_the_api_too(giulia, carla, bruno)
     assert json.loads(zipfile.ZipFile(io.BytesIO(response.content)).read("data.json"))["customer"]["first_name"] == "Carla"
     other = Client().get(f"/api/v1/customers/{carla.pk}/data", headers={"Authorization": f"Bearer {token(bruno)}"})
     assert other.status_code == 404
+
+
+def test_the_customer_count_stops_at_the_cap_and_says_so(dario, aurora, milano, carla, monkeypatch):
+    from vicino.core import pagination
+
+    monkeypatch.setattr(pagination, "LIST_COUNT_CAP", 3)
+    for n in range(4):
+        services.customer_create(by=None, network=aurora, site=milano, first_name="Cliente", last_name=f"Numero {n}")
+    page = call("get", "/customers?limit=2&offset=2", token_for(dario)).json()
+    assert (page["count"], page["count_capped"], len(page["items"])) == (3, True, 2)
+    monkeypatch.setattr(pagination, "LIST_COUNT_CAP", 10)
+    page = call("get", "/customers", token_for(dario)).json()
+    assert (page["count"], page["count_capped"], len(page["items"])) == (5, False, 5)
