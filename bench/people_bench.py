@@ -129,7 +129,11 @@ def bench_search(network, user, samples: int = 200) -> None:
             started = time.perf_counter()
             list(customer_search(actor=actor, text=text)[:50])
             times.append((time.perf_counter() - started) * 1000)
-        print(f"  {label:20s} p50 {statistics.median(times):6.1f} ms   p95 {percentile(times, 95):6.1f} ms   ({len(times)} queries)")
+        slowest = max(zip(times, texts))
+        print(
+            f"  {label:20s} p50 {statistics.median(times):6.1f} ms   p95 {percentile(times, 95):6.1f} ms   "
+            f"({len(times)} queries; slowest {slowest[0]:.0f} ms: {slowest[1]!r})"
+        )
 
 
 def bench_customer_page(network, user, entries: int = 500, samples: int = 50) -> None:

@@ -52,13 +52,16 @@ def rows_insert(
     if not rows:
         return
     quote = connection.ops.quote_name
+    table, names = quote(model._meta.db_table), ", ".join(quote(c) for c in columns)
+    connection.ensure_connection()
+    if connection.vendor == "postgresql":
+        _postgres_insert(table, names, len(columns), rows, ignore_conflicts=ignore_conflicts)
+        return
     # The driver's own cursor: Django's wrapper rewrites every statement's placeholders
     # with a regex, which costs more than SQLite's work on a thousand-row statement.
-    mark = "?" if connection.vendor == "sqlite" else "%s"
-    placeholders = "(" + ", ".join([mark] * len(columns)) + ")"
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) VALUES "
+    placeholders = "(" + ", ".join(["?"] * len(columns)) + ")"
+    sql = f"INSERT INTO {table} ({names}) VALUES "
     conflict = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
-    connection.ensure_connection()
     cursor = connection.connection.cursor()
     try:
         if not one_statement:
@@ -70,6 +73,24 @@ def rows_insert(
             cursor.execute(sql + ", ".join([placeholders] * len(chunk)) + conflict, [value for row in chunk for value in row])
     finally:
         cursor.close()
+
+
+def _postgres_insert(table: str, names: str, width: int, rows: list[Sequence], *, ignore_conflicts: bool) -> None:
+    """COPY when every row must go in; otherwise one prepared INSERT, pipelined.
+
+    Django's cursors bind parameters on the client, parsing and quoting each statement in
+    Python; a plain psycopg cursor sends them to the server to bind, and COPY streams.
+    """
+    import psycopg
+
+    with psycopg.Cursor(connection.connection) as cursor:
+        if not ignore_conflicts:
+            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        placeholders = ", ".join(["%s"] * width)
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders}) ON CONFLICT DO NOTHING", rows)
 
 
 def db_value(value):

@@ -134,12 +134,12 @@ def _match(network: Network, rows: list[dict]) -> dict[str, Customer]:
     live = "network_id = %s AND merged_into_id IS NULL"
     found_ids: dict[str, int] = {}
     for prefix, values, sql in (
-        ("x:", external, f"SELECT id, external_id FROM people_customer WHERE {live} AND NOT (external_id = '') AND external_id IN"),
-        ("f:", fiscal, f"SELECT id, fiscal_code FROM people_customer WHERE {live} AND fiscal_code IN"),
+        ("x:", external, f"SELECT id, external_id FROM people_customer WHERE {live} AND NOT (external_id = '') AND external_id"),
+        ("f:", fiscal, f"SELECT id, fiscal_code FROM people_customer WHERE {live} AND fiscal_code"),
         ("e:", emails, "SELECT p.customer_id, p.value FROM people_contactpoint p JOIN people_customer c ON c.id = p.customer_id"
-                       " WHERE p.network_id = %s AND c.merged_into_id IS NULL AND p.kind = 'email' AND p.value IN"),
+                       " WHERE p.network_id = %s AND c.merged_into_id IS NULL AND p.kind = 'email' AND p.value"),
         ("p:", phones, "SELECT p.customer_id, p.value FROM people_contactpoint p JOIN people_customer c ON c.id = p.customer_id"
-                       " WHERE p.network_id = %s AND c.merged_into_id IS NULL AND p.kind = 'phone' AND p.value IN"),
+                       " WHERE p.network_id = %s AND c.merged_into_id IS NULL AND p.kind = 'phone' AND p.value"),
     ):  # fmt: skip
         if values:
             for pk, value in _in_query(sql, network.pk, sorted(values)):
@@ -153,11 +153,15 @@ def _match(network: Network, rows: list[dict]) -> dict[str, Customer]:
 
 
 def _in_query(sql: str, network_id: int, values: list[str]) -> list[tuple[int, str]]:
+    """`sql` (ending with the column) restricted to `values`: one array parameter on PostgreSQL, IN lists on SQLite."""
     found = []
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"{sql} = ANY(%s)", [network_id, values])
+            return cursor.fetchall()
         for start in range(0, len(values), 900):
             chunk = values[start : start + 900]
-            cursor.execute(f"{sql} ({', '.join(['%s'] * len(chunk))})", [network_id, *chunk])
+            cursor.execute(f"{sql} IN ({', '.join(['%s'] * len(chunk))})", [network_id, *chunk])
             found += cursor.fetchall()
     return found
 

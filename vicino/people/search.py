@@ -14,7 +14,7 @@ import re
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from vicino.core.actor import Actor
@@ -122,9 +122,35 @@ def _matching(actor: Actor, customers: QuerySet[Customer], groups: list[set[str]
         matches = matches.filter(_any_of(group))
     if limit is None:
         return Found(customers.filter(pk__in=matches.values("pk")), False)
-    newest_ids = matches.order_by("-pk").values("pk")
-    capped = newest_ids[limit : limit + 1].exists()
-    return Found(customers.filter(pk__in=newest_ids[:limit]), capped)
+    ids = list(_newest_first(matches, limit).values_list("pk", flat=True)[: limit + 1])
+    newest = RawSQL("SELECT unnest(%s::bigint[])", [ids[:limit]])
+    return Found(customers.filter(pk__in=newest), len(ids) > limit)
+
+
+# A row walked along the primary key costs about a fifteenth of a match read through the
+# trigram index and rechecked (0.27 µs against 4 µs, measured on a million customers).
+WALK_COST_RATIO = 0.07
+
+
+def _newest_first(matches: QuerySet[Customer], limit: int) -> QuerySet[Customer]:
+    """PostgreSQL: the matches newest first, by the cheaper of two plans.
+
+    Walking the primary key backwards costs about limit / density rows; reading every match
+    through the trigram index and sorting costs about the matches, each dearer. They are
+    equal at sqrt(ratio × limit × rows): above it (the Rossi) walk, below it read the matches.
+    Left to itself the planner often walks for a name with two thousand matches: 190 ms
+    instead of 17. The estimate is the planner's own, from EXPLAIN.
+    """
+    sql, params = matches.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        estimated = cursor.fetchone()[0][0]["Plan"]["Plan Rows"]
+        cursor.execute("SELECT GREATEST(reltuples, 0) FROM pg_class WHERE oid = 'people_customer'::regclass")
+        rows = cursor.fetchone()[0]
+    if estimated * estimated > WALK_COST_RATIO * limit * rows:
+        return matches.order_by("-pk")
+    # "+ 0" hides the order from the primary key index: the planner reads the matches instead.
+    return matches.annotate(newest=F("pk") + 0).order_by("-newest")
 
 
 def _any_of(spellings: set[str]) -> Q:

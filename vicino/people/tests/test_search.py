@@ -3,8 +3,19 @@
 import pytest
 
 from vicino.conftest import actor_of
-from vicino.people import services
+from vicino.people import search, services
 from vicino.people.search import customer_search
+
+
+def pytest_generate_tests(metafunc):
+    """On PostgreSQL every test runs through both plans for the newest matches; SQLite has one."""
+    plans = ["read the matches", "walk the primary key"] if metafunc.config.getoption("--db") == "postgres" else ["text index"]
+    metafunc.parametrize("search_plan", plans, indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def search_plan(request, monkeypatch):
+    monkeypatch.setattr(search, "WALK_COST_RATIO", 0 if request.param == "walk the primary key" else 1e12)
 
 
 @pytest.fixture
