@@ -102,15 +102,18 @@ def db_value(value):
     return value
 
 
-def statistics_refresh() -> None:
+def statistics_refresh(*tables: str) -> None:
     """Refresh the planner's table statistics (ANALYZE).
 
     Without them SQLite guesses that a network has a handful of customers and walks the
     name index of a million rows instead of looking up the two thousand a search found
     (170 ms against 7). A full ANALYZE of a million customers takes about a second.
     PostgreSQL's autovacuum analyses on its own; after a bulk load it is worth doing now.
+    `tables` limits it to those (all of them take SQLite 8 s at a million customers).
     """
+    quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("PRAGMA analysis_limit = 0")
-        cursor.execute("ANALYZE")
+        for target in [quote(table) for table in tables] or [""]:
+            cursor.execute(f"ANALYZE {target}")

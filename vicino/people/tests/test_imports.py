@@ -166,3 +166,46 @@ def test_the_excel_export_opens_with_the_same_rows(dario, aurora, carla):
 def test_a_consultant_cannot_import_or_export(anna):
     assert client_of(anna).get(reverse("people:import-list")).status_code == 403
     assert client_of(anna).get(reverse("people:customer-export")).status_code == 403
+
+
+def test_the_import_writes_the_rows_the_check_cleaned_and_then_forgets_them(dario, aurora, notice, monkeypatch):
+    from pathlib import Path
+
+    customer_import = upload(dario, aurora)
+    imports.import_check(customer_import=customer_import, mapping=customer_import.mapping, notice=notice)
+    kept = Path(customer_import.file.path + ".checked")
+    assert kept.exists()
+
+    def no_second_cleaning(job):
+        raise AssertionError("the import cleaned the file again")
+
+    monkeypatch.setattr(imports, "_rows_clean", no_second_cleaning)
+    imports.import_start(by=dario, customer_import=customer_import)
+    done = imports.import_run(import_id=customer_import.pk)
+    assert (done.created_count, done.skipped_count) == (3, 1)
+    assert Customer.objects.get(external_id="A1").last_name == "D'Angelo"
+    assert not kept.exists()
+
+
+def test_checked_rows_that_do_not_fit_the_import_are_not_used(dario, aurora, notice):
+    from pathlib import Path
+
+    customer_import = upload(dario, aurora)
+    imports.import_check(customer_import=customer_import, mapping=customer_import.mapping, notice=notice)
+    # The mapping changed after the check (as a stale or foreign file would say): clean again.
+    customer_import.mapping = {header: field for header, field in customer_import.mapping.items() if field != "email"}
+    customer_import.save()
+    imports.import_start(by=dario, customer_import=customer_import)
+    done = imports.import_run(import_id=customer_import.pk)
+    assert (done.created_count, done.skipped_count) == (4, 0)  # no e-mail column: no bad e-mail
+    assert not ContactPoint.objects.filter(kind="email").exists()
+    assert not Path(customer_import.file.path + ".checked").exists()
+
+
+def test_a_birth_date_survives_the_checked_rows(dario, aurora, notice):
+    import datetime
+
+    data = "Nome;Cognome;Data di nascita\r\nMaria;Esposito;07/03/1961\r\n".encode()
+    done = check_and_run(upload(dario, aurora, data), notice)
+    assert done.created_count == 1
+    assert Customer.objects.get(last_name="Esposito").birth_date == datetime.date(1961, 3, 7)

@@ -1,0 +1,107 @@
+"""The dry run's cleaned rows, kept on disk so the import writes them without cleaning again.
+
+Cleaning a million rows costs a minute of CPU; the check has already done it, and an
+import that cleans again competes with its own writer for the machine's cores. The check
+stores its rows next to the uploaded file, in `marshal` frames of one batch each (plain
+data only: no code can hide in them), behind a header naming the file's hash and the
+column mapping. The import reads them back if the header still matches and cleans the
+file itself otherwise (another storage, a crash during the check, an older format).
+The file is written under a temporary name and renamed, and removed when the import ends.
+"""
+
+import datetime
+import marshal
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from .models import CustomerImport
+
+FORMAT = 1
+CleanRow = tuple[int, dict, list[tuple[str, str]]]
+
+
+def _path(customer_import: CustomerImport) -> Path | None:
+    try:
+        return Path(customer_import.file.path + ".checked")
+    except (NotImplementedError, ValueError):
+        return None  # a storage without local paths: the import cleans the file again
+
+
+def _header(customer_import: CustomerImport) -> dict:
+    return {"format": FORMAT, "sha256": customer_import.sha256, "mapping": sorted(customer_import.mapping.items())}
+
+
+def frame_dumps(rows: list[CleanRow]) -> bytes:
+    """One frame of cleaned rows (made in the check's worker processes)."""
+    plain = []
+    for number, data, errors in rows:
+        if isinstance(data.get("birth_date"), datetime.date):
+            data = {**data, "birth_date": data["birth_date"].isoformat()}
+        plain.append((number, data, errors))
+    return marshal.dumps(plain)
+
+
+class CheckedRowsWriter:
+    """Collects the check's frames; `close()` publishes them, `abandon()` leaves nothing."""
+
+    def __init__(self, customer_import: CustomerImport) -> None:
+        self.path = _path(customer_import)
+        self.handle = None
+        if self.path is not None:
+            self.temporary = self.path.with_name(self.path.name + ".tmp")
+            self.handle = open(self.temporary, "wb")
+            marshal.dump(_header(customer_import), self.handle)
+
+    def add_frame(self, frame: bytes) -> None:
+        if self.handle is not None:
+            self.handle.write(frame)
+
+    def close(self) -> None:
+        if self.handle is not None:
+            self.handle.close()
+            os.replace(self.temporary, self.path)
+
+    def abandon(self) -> None:
+        if self.handle is not None:
+            self.handle.close()
+            self.temporary.unlink(missing_ok=True)
+
+
+def checked_rows(customer_import: CustomerImport, *, skip: int) -> Iterator[CleanRow] | None:
+    """The check's rows after `skip`, or None when there are none that fit this import."""
+    path = _path(customer_import)
+    if path is None or not path.exists():
+        return None
+    handle = open(path, "rb")
+    try:
+        header = marshal.load(handle)
+    except (EOFError, ValueError, TypeError):
+        header = None
+    if header != _header(customer_import):
+        handle.close()
+        return None
+    return _frames(handle, skip)
+
+
+def _frames(handle, skip: int) -> Iterator[CleanRow]:
+    with handle:
+        while True:
+            try:
+                frame = marshal.load(handle)
+            except EOFError:
+                return
+            if skip >= len(frame):
+                skip -= len(frame)
+                continue
+            for number, data, errors in frame[skip:]:
+                if isinstance(data.get("birth_date"), str):
+                    data["birth_date"] = datetime.date.fromisoformat(data["birth_date"])
+                yield number, data, errors
+            skip = 0
+
+
+def checked_rows_discard(customer_import: CustomerImport) -> None:
+    path = _path(customer_import)
+    if path is not None:
+        path.unlink(missing_ok=True)
