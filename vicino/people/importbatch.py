@@ -7,6 +7,7 @@ the ORM's per-object work costs more than the database's. Changes to existing
 customers go through the ORM and are audited field by field, as any edit is.
 """
 
+import operator
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -91,12 +92,12 @@ def batch_apply(context: BatchContext, rows: list[tuple[int, dict]]) -> tuple[in
     claimed: set[str] = set()
     for _number, data in rows:
         keys = _keys(data)
-        if any(key in claimed for key in keys):
+        if not claimed.isdisjoint(keys):
             # The same person twice in one batch: the first row wins, as it would across batches.
             unchanged += 1
             continue
         claimed.update(keys)
-        customer = next((matches[key] for key in keys if key in matches), None)
+        customer = next((matches[key] for key in keys if key in matches), None) if matches else None
         if customer is None:
             new.append((data, _customer_values(context, data, now)))
             continue
@@ -166,6 +167,7 @@ def _in_query(sql: str, network_id: int, values: list[str]) -> list[tuple[int, s
     return found
 
 
+_customer_row = operator.itemgetter(*CUSTOMER_COLUMNS)
 _CUSTOMER_DEFAULTS = {
     name: Customer._meta.get_field(name).get_default() for name in CUSTOMER_COLUMNS if name not in ("id", "network_id", "site_id")
 }
@@ -276,7 +278,7 @@ def _new_write(context: BatchContext, new: list[tuple[dict, dict]], now) -> None
     summary, network_id, by_id, import_id = context.import_summary, context.network_id, context.by_id, str(context.import_id)
     for pk, (data, values) in zip(ids, new):
         values["id"] = pk
-        customer_rows.append(tuple(values[name] for name in CUSTOMER_COLUMNS))
+        customer_rows.append(_customer_row(values))
         if any(data.get(f) for f in ADDRESS_FIELDS):
             writes.addresses.append((pk, "", data.get("street", ""), data.get("cap", ""), data.get("city", ""), data.get("province", ""), "IT", True))
         writes.entries.append((network_id, values["site_id"], pk, Channel.OTHER, "customer.imported", now, by_id, summary, "people.customerimport", import_id, now))

@@ -2,9 +2,9 @@
 
 Cleaning a million rows costs a minute of CPU; the check has already done it, and an
 import that cleans again competes with its own writer for the machine's cores. The check
-stores its rows next to the uploaded file, in `marshal` frames of one batch each (plain
-data only: no code can hide in them), behind a header naming the file's hash and the
-column mapping. The import reads them back if the header still matches and cleans the
+stores its rows next to the uploaded file, in `marshal` frames of one batch each, each
+after its length (plain data only: no code can hide in them), behind a header naming the
+file's hash and the column mapping. The import reads them back if the header still matches and cleans the
 file itself otherwise (another storage, a crash during the check, an older format).
 The file is written under a temporary name and renamed, and removed when the import ends.
 """
@@ -12,12 +12,13 @@ The file is written under a temporary name and renamed, and removed when the imp
 import datetime
 import marshal
 import os
+import struct
 from collections.abc import Iterator
 from pathlib import Path
 
 from .models import CustomerImport
 
-FORMAT = 1
+FORMAT = 2
 CleanRow = tuple[int, dict, list[tuple[str, str]]]
 
 
@@ -39,7 +40,9 @@ def frame_dumps(rows: list[CleanRow]) -> bytes:
         if isinstance(data.get("birth_date"), datetime.date):
             data = {**data, "birth_date": data["birth_date"].isoformat()}
         plain.append((number, data, errors))
-    return marshal.dumps(plain)
+    body = marshal.dumps(plain)
+    # Length first: marshal.load on a file reads it in tiny pieces (four times slower).
+    return struct.pack("<Q", len(body)) + body
 
 
 class CheckedRowsWriter:
@@ -87,10 +90,10 @@ def checked_rows(customer_import: CustomerImport, *, skip: int) -> Iterator[Clea
 def _frames(handle, skip: int) -> Iterator[CleanRow]:
     with handle:
         while True:
-            try:
-                frame = marshal.load(handle)
-            except EOFError:
+            size = handle.read(8)
+            if len(size) < 8:
                 return
+            frame = marshal.loads(handle.read(struct.unpack("<Q", size)[0]))
             if skip >= len(frame):
                 skip -= len(frame)
                 continue
