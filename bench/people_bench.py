@@ -159,6 +159,15 @@ def bench_customer_page(network, user, entries: int = 500, samples: int = 50) ->
         times.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200
     print(f"customer page with {customer.interactions.count()} timeline entries: p50 {statistics.median(times):.1f} ms   p95 {percentile(times, 95):.1f} ms")
+    for list_url in ("/customers/", "/customers/?page=150", f"/customers/?q={customer.last_name}"):
+        client.get(list_url)
+        times = []
+        for _ in range(samples):
+            started = time.perf_counter()
+            response = client.get(list_url)
+            times.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200
+        print(f"list page {list_url}: p50 {statistics.median(times):.1f} ms   p95 {percentile(times, 95):.1f} ms")
 
 
 def main() -> None:

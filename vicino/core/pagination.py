@@ -20,7 +20,9 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         """The rows, or cap + 1 when there are more than cap."""
-        rows = self.object_list[: self.cap + 1]
+        # No ordering: counting needs none, and sorting the capped rows would cost more than the count.
+        unordered = self.object_list.order_by() if hasattr(self.object_list, "order_by") else self.object_list
+        rows = unordered[: self.cap + 1]
         return rows.count() if hasattr(rows, "count") and not isinstance(rows, list) else len(rows)
 
     @property

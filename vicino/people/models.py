@@ -114,7 +114,9 @@ class Customer(TimeStamped):
             ),
         ]
         indexes = [
-            models.Index(fields=["network", "last_name", "first_name"], name="customer_network_name"),
+            # The list's whole order, so a page is read straight off the index: companies share
+            # an empty last name, and sorting them all for each page cost 110 ms at a million.
+            models.Index(fields=["network", "last_name", "first_name", "company_name"], name="customer_network_name_order"),
             models.Index(fields=["network", "fiscal_code"], name="customer_network_fiscal_code"),
             models.Index(fields=["network", "name_key"], name="customer_network_name_key"),
         ]
