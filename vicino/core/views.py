@@ -19,9 +19,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import queries, services
-from .pagination import CappedPaginator
-from .forms import errors_into_form, LoginForm, OpeningHoursForm, PasswordResetForm, SetPasswordForm, SiteForm, TeamMemberForm
+from .forms import (
+    LoginForm,
+    OpeningHoursForm,
+    PasswordResetForm,
+    SetPasswordForm,
+    SiteForm,
+    TeamMemberForm,
+    errors_into_form,
+)
 from .middleware import SESSION_KEY
+from .pagination import CappedPaginator
 from .roles import Capability, Role
 
 AUDIT_PAGE_SIZE = 50

@@ -18,7 +18,17 @@ from django.utils.translation import gettext as _
 from vicino.core.bulk import db_value, ids_reserve, rows_insert
 from vicino.core.models import AuditEntry, Network, Site, User
 
-from .models import Address, Channel, ConsentEvent, ContactPoint, Customer, Interaction, NameWord, PrivacyNotice, Purpose
+from .models import (
+    Address,
+    Channel,
+    ConsentEvent,
+    ContactPoint,
+    Customer,
+    Interaction,
+    NameWord,
+    PrivacyNotice,
+    Purpose,
+)
 from .search import name_words, word_variants
 from .services import name_key_for, name_key_of, search_text_for, search_text_of, tags_ensure
 

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from vicino.core.audit import audit_record
 from vicino.core.bulk import statistics_refresh
 from vicino.core.italy import PROVINCE_NAMES
-from vicino.core.models import AuditEntry, Network, Site, User
+from vicino.core.models import Network, Site, User
 
 from . import importbatch, importcache
 from .importfile import MAX_BYTES, ImportFileError, file_read, mapping_apply, mapping_guess

@@ -16,9 +16,17 @@ from vicino.core.roles import Capability
 from vicino.core.views import actor_required
 
 from . import queries, services
-from .forms import ConsentForm, ContactPointForm, CustomerFilterForm, CustomerLinkForm, CustomerForm, PrivacyRequestForm, TimelineFilterForm
-from .models import Customer
 from . import search as searching
+from .forms import (
+    ConsentForm,
+    ContactPointForm,
+    CustomerFilterForm,
+    CustomerForm,
+    CustomerLinkForm,
+    PrivacyRequestForm,
+    TimelineFilterForm,
+)
+from .models import Customer
 
 LIST_PAGE_SIZE = 50
 TIMELINE_PAGE_SIZE = 20
