@@ -150,24 +150,27 @@ def bench_customer_page(network, user, entries: int = 500, samples: int = 50) ->
     )
     client = Client()
     client.force_login(user)
-    url = f"/customers/{customer.pk}/"
+    entries_now = customer.interactions.count()
+    for label, url in (
+        (f"customer page with {entries_now} timeline entries", f"/customers/{customer.pk}/"),
+        ("list page, first", "/customers/"),
+        ("list page 150", "/customers/?page=150"),
+        (f"list page, search {customer.last_name!r}", f"/customers/?q={customer.last_name}"),
+    ):
+        times = _page_times(client, url, samples)
+        print(f"{label}: p50 {statistics.median(times):.1f} ms   p95 {percentile(times, 95):.1f} ms")
+
+
+def _page_times(client, url: str, samples: int) -> list[float]:
+    """Server time of `samples` requests for `url` (after one to warm up), in ms."""
     client.get(url)
     times = []
     for _ in range(samples):
         started = time.perf_counter()
         response = client.get(url)
         times.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200
-    print(f"customer page with {customer.interactions.count()} timeline entries: p50 {statistics.median(times):.1f} ms   p95 {percentile(times, 95):.1f} ms")
-    for list_url in ("/customers/", "/customers/?page=150", f"/customers/?q={customer.last_name}"):
-        client.get(list_url)
-        times = []
-        for _ in range(samples):
-            started = time.perf_counter()
-            response = client.get(list_url)
-            times.append((time.perf_counter() - started) * 1000)
-            assert response.status_code == 200
-        print(f"list page {list_url}: p50 {statistics.median(times):.1f} ms   p95 {percentile(times, 95):.1f} ms")
+        assert response.status_code == 200, (url, response.status_code)
+    return times
 
 
 def main() -> None:

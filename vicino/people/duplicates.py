@@ -8,10 +8,11 @@ links still lead somewhere, and the audit log says who merged what.
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import batched, chain
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from vicino.core.actor import Actor
@@ -37,44 +38,64 @@ class DuplicateGroup:
     customers: list[Customer]
 
 
+# Candidates are examined this many at a time, with one query per chunk, never one per candidate.
+CANDIDATE_CHUNK = 500
+
+
 def duplicate_groups(*, actor: Actor, limit: int = 50) -> list[DuplicateGroup]:
     """Up to `limit` groups of probable duplicates among the customers the actor may see.
 
     Both kinds of candidate are found by walking an index in order and stopping at `limit`
-    groups (contact points by value, customers by name key), so the page costs the same
-    with a thousand customers or a million; grouping every row first took minutes.
+    groups (contact points by value, customers by name key), a chunk of candidates per
+    query, so the page costs about the same with a thousand customers or a million;
+    grouping every row first took minutes.
     """
     visible = customer_list(actor=actor).filter(erased_at__isnull=True)
-    groups: list[DuplicateGroup] = []
+    found: list[tuple[str, str, list[int]]] = []
+    for reason, value, ids in chain(_shared_contacts(actor, visible), _same_name_and_city(visible)):
+        if not any(set(ids) == set(other) for _r, _v, other in found):
+            found.append((reason, value, ids))
+        if len(found) >= limit:
+            break
+    customers = visible.in_bulk({pk for _r, _v, ids in found for pk in ids})
+    return [DuplicateGroup(reason, value, [customers[pk] for pk in ids]) for reason, value, ids in found]
+
+
+def _shared_contacts(actor: Actor, visible: QuerySet[Customer]) -> Iterator[tuple[str, str, list[int]]]:
+    """(reason, value, visible customer ids) for each e-mail or phone several visible customers share."""
     # One customer holds a value once (a unique constraint), so rows per value = customers.
     shared = (
         actor.scope(ContactPoint.objects.all())
-        .values("kind", "value")
+        .values_list("kind", "value")
         .annotate(n=Count("id"))
         .filter(n__gt=1)
         .order_by("kind", "value")
     )
-    for row in shared.iterator(chunk_size=limit):
-        members = list(visible.filter(contact_points__kind=row["kind"], contact_points__value=row["value"]).distinct())
-        if len(members) > 1:
-            reason = _("Same e-mail") if row["kind"] == ContactPoint.Kind.EMAIL else _("Same phone")
-            groups.append(DuplicateGroup(reason, row["value"], members))
-            if len(groups) >= limit:
-                return groups
-    for name_key, ids in _same_name_key(actor, visible):
-        by_city: dict[str, list[Customer]] = {}
-        for customer in visible.filter(pk__in=ids).prefetch_related("addresses"):
-            for city in {address.city.casefold() for address in customer.addresses.all() if address.city}:
-                by_city.setdefault(city, []).append(customer)
-        for city, members in sorted(by_city.items()):
-            if len(members) > 1 and not any(set(members) == set(g.customers) for g in groups):
-                groups.append(DuplicateGroup(_("Same name and city"), f"{name_key} · {city}", members))
-                if len(groups) >= limit:
-                    return groups
-    return groups
+    for chunk in batched(shared.iterator(chunk_size=CANDIDATE_CHUNK), CANDIDATE_CHUNK):
+        holders: dict[tuple[str, str], list[int]] = {}
+        points = ContactPoint.objects.filter(customer__in=visible, value__in={value for _k, value, _n in chunk})
+        for kind, value, customer_id in points.order_by("customer_id").values_list("kind", "value", "customer_id"):
+            holders.setdefault((kind, value), []).append(customer_id)
+        for kind, value, _n in chunk:
+            ids = holders.get((kind, value), [])
+            if len(ids) > 1:
+                yield (_("Same e-mail") if kind == ContactPoint.Kind.EMAIL else _("Same phone")), value, ids
 
 
-def _same_name_key(actor: Actor, visible) -> Iterator[tuple[str, list[int]]]:
+def _same_name_and_city(visible: QuerySet[Customer]) -> Iterator[tuple[str, str, list[int]]]:
+    """(reason, "name · city", ids) for customers with the same folded name and an address in the same city."""
+    for chunk in batched(_same_name_key(visible), CANDIDATE_CHUNK):
+        name_of = {pk: name_key for name_key, ids in chunk for pk in ids}
+        together: dict[tuple[str, str], set[int]] = {}
+        cities = Address.objects.filter(customer_id__in=name_of).exclude(city="").values_list("customer_id", "city")
+        for customer_id, city in cities:
+            together.setdefault((name_of[customer_id], city.casefold()), set()).add(customer_id)
+        for (name_key, city), ids in sorted(together.items()):
+            if len(ids) > 1:
+                yield _("Same name and city"), f"{name_key} · {city}", sorted(ids)
+
+
+def _same_name_key(visible: QuerySet[Customer]) -> Iterator[tuple[str, list[int]]]:
     """(name key, customer ids) for each name key that several visible customers share, in order."""
     rows = visible.exclude(name_key="").order_by("name_key").values_list("name_key", "pk")
     current, ids = None, []

@@ -167,11 +167,10 @@ def _check(customer_import: CustomerImport) -> CustomerImport:
                     errors.extend({"row": number, "field": f, "message": m} for f, m in row_errors if len(errors) < REPORTED_ERRORS)
                 else:
                     valid += 1
-    except ImportFileError as error:
-        kept.abandon()
-        raise ValidationError(str(error.message), code=error.code) from None
-    except BaseException:
-        kept.abandon()
+    except BaseException as error:
+        kept.abandon()  # a check that did not finish leaves no rows for the import
+        if isinstance(error, ImportFileError):
+            raise ValidationError(str(error.message), code=error.code) from None
         raise
     kept.close()
     customer_import.total_rows, customer_import.valid_rows, customer_import.error_rows = total, valid, bad

@@ -52,8 +52,9 @@ def customer_find(*, actor: Actor, text: str, base: QuerySet[Customer] | None = 
     text = (text or "").strip()[:100]
     if not text:
         return Found(customers, False)
-    if "@" in text or (_PHONE_LIKE.match(text) and len(digits(text)) >= 6) or _FISCAL_CODE.fullmatch(text.replace(" ", "").upper()):
-        return Found(_by_identifier(actor, customers, text), False)
+    by_identifier = _by_identifier(actor, customers, text)
+    if by_identifier is not None:
+        return Found(by_identifier, False)
     words = fold_query(text)
     if not words:
         return Found(customers.none(), False)
@@ -63,17 +64,20 @@ def customer_find(*, actor: Actor, text: str, base: QuerySet[Customer] | None = 
     return _matching(actor, customers, [_spellings(actor, word) for word in words], limit)
 
 
-def _by_identifier(actor: Actor, customers: QuerySet[Customer], text: str) -> QuerySet[Customer]:
-    """An e-mail, a phone number, a codice fiscale or partita IVA: exact lookups on their own indexes."""
+def _by_identifier(actor: Actor, customers: QuerySet[Customer], text: str) -> QuerySet[Customer] | None:
+    """An e-mail, a phone number, a codice fiscale or partita IVA: exact lookups on their own
+    indexes. None when the text is none of them (a name, then)."""
     if "@" in text:
         return customers.filter(pk__in=_by_email(actor, text.lower()))
-    if _PHONE_LIKE.match(text):
+    if _PHONE_LIKE.match(text) and len(digits(text)) >= 6:
         by_phone = customers.filter(pk__in=_by_phone(actor, text))
         if len(digits(text)) == 11 and text.strip().isdigit():
             # Eleven digits may be a partita IVA as well as a phone number.
             return by_phone | customers.filter(vat_number=text.strip())
         return by_phone
-    return customers.filter(fiscal_code=text.replace(" ", "").upper())
+    if _FISCAL_CODE.fullmatch(text.replace(" ", "").upper()):
+        return customers.filter(fiscal_code=text.replace(" ", "").upper())
+    return None
 
 
 def _by_email(actor: Actor, text: str) -> QuerySet:

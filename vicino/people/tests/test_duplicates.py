@@ -77,3 +77,27 @@ def test_the_merge_page_compares_side_by_side_and_merges(anna, carla, twin):
 
 def test_another_sites_customer_cannot_be_merged(bruno, carla, twin):
     assert client_of(bruno).get(reverse("people:customer-merge"), {"a": carla.pk, "b": twin.pk}).status_code == 404
+
+
+def test_the_duplicates_page_does_not_grow_queries_with_candidates(dario, aurora, carla, twin, django_assert_max_num_queries):
+    make = services.customer_create
+
+    def namesakes(count: int, start: int = 0) -> None:
+        # Same name, different cities: candidates the page must look at and let go.
+        for n in range(start, start + count):
+            for city in ("Padova", "Verona"):
+                make(by=None, network=aurora, first_name="Omonimo", last_name=f"Numero{n}", address={"city": city})
+        # And pairs that are duplicates, by phone and by name and city.
+        make(by=None, network=aurora, first_name="Doppio", last_name=f"Tel{start}", phones=[f"347 100{start:04d}"])
+        make(by=None, network=aurora, first_name="Altro", last_name=f"Tel{start}", phones=[f"347 100{start:04d}"])
+        for _ in range(2):
+            make(by=None, network=aurora, first_name="Gemello", last_name=f"Città{start}", address={"city": "Lecce"})
+
+    namesakes(2)
+    with django_assert_max_num_queries(50) as few:
+        assert client_of(dario).get(reverse("people:duplicate-list")).status_code == 200
+    namesakes(12, start=2)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client_of(dario).get(reverse("people:duplicate-list")).text
+    assert page.count("Stesso telefono") == 3 and page.count("Stesso nome e città") == 2
+    assert "Doppio Tel2" in page and "Gemello Città2" in page and "Omonimo" not in page
