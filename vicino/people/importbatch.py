@@ -64,6 +64,7 @@ class BatchContext:
         # Read once: a model's .pk is a property call, and these are read for every row.
         self.network_id = self.network.pk
         self.by_id = self.by.pk if self.by else None
+        self.date_value = connection.ops.adapt_datefield_value
 
     @cached_property
     def consent_evidence(self) -> str:
@@ -191,7 +192,7 @@ def _customer_values(context: BatchContext, data: dict, now) -> dict:
         if value is not None and value != "":
             values[name] = value
     if values["birth_date"]:
-        values["birth_date"] = db_value(values["birth_date"])
+        values["birth_date"] = context.date_value(values["birth_date"])
     site = context.sites.get(data["site_code"].casefold()) if data.get("site_code") else context.site
     if "search_text" not in data:
         row_derive(data)

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vicino.core.audit import audit_record
-from vicino.core.bulk import statistics_refresh
+from vicino.core.bulk import batch_collected, bulk_writing, collector_paused, statistics_refresh
 from vicino.core.italy import PROVINCE_NAMES
 from vicino.core.models import Network, Site, User
 
@@ -36,10 +36,11 @@ from .models import Customer, CustomerImport, PrivacyNotice
 
 logger = logging.getLogger(__name__)
 
-# Rows per committed batch. Each commit rewrites the index pages the batch touched, and a
-# thousand rows touch nearly as many pages as five thousand: 5,000 writes a million rows
-# a quarter faster, and a killed import still loses at most one batch of work.
-BATCH_SIZE = 5000
+# Rows per committed batch. Each commit rewrites every index page the batch touched, and
+# at a million customers a batch touches most pages of the indexes on names, codici
+# fiscali and contacts whatever its size: 20,000 rows a batch write a million with a third
+# of the commit time of 5,000, and a killed import still loses at most one batch (2 s).
+BATCH_SIZE = 20_000
 REPORTED_ERRORS = 200
 PROVINCES = set(PROVINCE_NAMES)
 CONSENT_COLUMNS = importbatch.CONSENT_COLUMNS
@@ -101,13 +102,15 @@ def _rows_clean(job: tuple[list[str], dict[str, str], list[tuple[int, list[str]]
     headers, mapping, chunk = job
     cleaner = RowCleaner(provinces=PROVINCES)
     cleaned = []
-    for number, values in chunk:
-        row = cleaner.clean(mapping_apply(headers, values, mapping))
-        if row.errors:
-            cleaned.append((number, row.data, [(error.field, str(error.message)) for error in row.errors]))
-        else:
-            importbatch.row_derive(row.data)
-            cleaned.append((number, row.data, []))
+    with collector_paused():
+        for number, values in chunk:
+            row = cleaner.clean(mapping_apply(headers, values, mapping))
+            if row.errors:
+                cleaned.append((number, row.data, [(error.field, str(error.message)) for error in row.errors]))
+            else:
+                importbatch.row_derive(row.data)
+                cleaned.append((number, row.data, []))
+    batch_collected()
     return cleaned
 
 
@@ -156,17 +159,18 @@ def _check(customer_import: CustomerImport) -> CustomerImport:
     errors: list[dict] = []
     kept = importcache.CheckedRowsWriter(customer_import)
     try:
-        for frame, summary in _chunks_map(customer_import, _rows_check):
-            kept.add_frame(frame)
-            for number, code, row_errors in summary:
-                total += 1
-                if code and code.casefold() not in sites:
-                    row_errors.append(("site_code", _("“%(value)s” is not a site code of this network.") % {"value": code}))
-                if row_errors:
-                    bad += 1
-                    errors.extend({"row": number, "field": f, "message": m} for f, m in row_errors if len(errors) < REPORTED_ERRORS)
-                else:
-                    valid += 1
+        with collector_paused():
+            for frame, summary in _chunks_map(customer_import, _rows_check):
+                kept.add_frame(frame)
+                for number, code, row_errors in summary:
+                    total += 1
+                    if code and code.casefold() not in sites:
+                        row_errors.append(("site_code", _("“%(value)s” is not a site code of this network.") % {"value": code}))
+                    if row_errors:
+                        bad += 1
+                        errors.extend({"row": number, "field": f, "message": m} for f, m in row_errors if len(errors) < REPORTED_ERRORS)
+                    else:
+                        valid += 1
     except BaseException as error:
         kept.abandon()  # a check that did not finish leaves no rows for the import
         if isinstance(error, ImportFileError):
@@ -202,18 +206,9 @@ def import_run(*, import_id: int) -> CustomerImport:
         notice=customer_import.notice, filename=customer_import.filename, import_id=customer_import.pk,
         sites=importbatch.site_codes(customer_import.network),
     )  # fmt: skip
-    batch: list[CleanRow] = []
     try:
-        rows = importcache.checked_rows(customer_import, skip=customer_import.rows_done)
-        if rows is None:
-            rows = import_rows(customer_import, skip=customer_import.rows_done, writing=True)
-        for row in rows:
-            batch.append(row)
-            if len(batch) == BATCH_SIZE:
-                _batch_commit(customer_import, context, batch)
-                batch = []
-        if batch:
-            _batch_commit(customer_import, context, batch)
+        with bulk_writing(), collector_paused():
+            _batches_write(customer_import, context)
     except Exception as error:
         logger.exception("Import %s stopped at row %s", import_id, customer_import.rows_done)
         CustomerImport.objects.filter(pk=import_id).update(status=CustomerImport.Status.FAILED, failure=str(error)[:2000])
@@ -234,6 +229,21 @@ def import_run(*, import_id: int) -> CustomerImport:
     return customer_import
 
 
+
+
+def _batches_write(customer_import: CustomerImport, context: importbatch.BatchContext) -> None:
+    rows = importcache.checked_rows(customer_import, skip=customer_import.rows_done)
+    if rows is None:
+        rows = import_rows(customer_import, skip=customer_import.rows_done, writing=True)
+    batch: list[CleanRow] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == BATCH_SIZE:
+            _batch_commit(customer_import, context, batch)
+            batch = []
+            batch_collected()
+    if batch:
+        _batch_commit(customer_import, context, batch)
 
 
 @transaction.atomic
