@@ -2,8 +2,9 @@
 
 - The consent ledger's append-only trigger (an UPDATE may only move events to
   another customer, as a merge does).
-- The search indexes over `Customer.search_text`: an FTS5 trigram table kept in step
-  by triggers on SQLite; pg_trgm's GIN index on PostgreSQL.
+- The search indexes over `Customer.search_text`, a word index and a trigram index on each
+  database: on SQLite two FTS5 tables (`unicode61` words, `trigram`) kept in step by
+  triggers; on PostgreSQL a GIN index over the text's `tsvector` and pg_trgm's GIN index.
 
 SQLite rebuilds a table to alter it, which silently drops its triggers; running this
 after every migrate (it is idempotent) puts them back and re-indexes what they missed.
@@ -16,24 +17,34 @@ LEDGER_COLUMNS = [
     "ip_address", "user_agent", "double_opt_in_at", "evidence", "created_at",
 ]  # fmt: skip
 
+# The text indexes over Customer.search_text on SQLite, by table: whole words (names,
+# prefixes of names) and trigrams (any part of a name).
+FTS_TABLES = {"people_customer_words": "unicode61", "people_customer_fts": "trigram"}
+
 SQLITE_TRIGGERS = {
     "people_consentevent_append_only": f"""
         CREATE TRIGGER people_consentevent_append_only
         BEFORE UPDATE OF {", ".join(LEDGER_COLUMNS)} ON people_consentevent
         BEGIN SELECT RAISE(ABORT, 'consent events are append-only'); END""",
-    "people_customer_fts_insert": """
-        CREATE TRIGGER people_customer_fts_insert AFTER INSERT ON people_customer BEGIN
-            INSERT INTO people_customer_fts(rowid, search_text) VALUES (new.id, new.search_text);
-        END""",
-    "people_customer_fts_delete": """
-        CREATE TRIGGER people_customer_fts_delete AFTER DELETE ON people_customer BEGIN
-            INSERT INTO people_customer_fts(people_customer_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text);
-        END""",
-    "people_customer_fts_update": """
-        CREATE TRIGGER people_customer_fts_update AFTER UPDATE OF search_text ON people_customer BEGIN
-            INSERT INTO people_customer_fts(people_customer_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text);
-            INSERT INTO people_customer_fts(rowid, search_text) VALUES (new.id, new.search_text);
-        END""",
+    **{
+        f"{table}_{event}": sql.format(table=table)
+        for table in FTS_TABLES
+        for event, sql in (
+            ("insert", """
+                CREATE TRIGGER {table}_insert AFTER INSERT ON people_customer BEGIN
+                    INSERT INTO {table}(rowid, search_text) VALUES (new.id, new.search_text);
+                END"""),
+            ("delete", """
+                CREATE TRIGGER {table}_delete AFTER DELETE ON people_customer BEGIN
+                    INSERT INTO {table}({table}, rowid, search_text) VALUES ('delete', old.id, old.search_text);
+                END"""),
+            ("update", """
+                CREATE TRIGGER {table}_update AFTER UPDATE OF search_text ON people_customer BEGIN
+                    INSERT INTO {table}({table}, rowid, search_text) VALUES ('delete', old.id, old.search_text);
+                    INSERT INTO {table}(rowid, search_text) VALUES (new.id, new.search_text);
+                END"""),
+        )
+    },
 }
 
 _PG_CHANGED = " OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in LEDGER_COLUMNS)
@@ -41,6 +52,8 @@ POSTGRES = [
     # pg_trgm is a trusted extension: the database owner may create it.
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE INDEX IF NOT EXISTS people_customer_search_trgm ON people_customer USING gin (search_text gin_trgm_ops)",
+    # The folded text's words; search.WORDS_VECTOR must repeat this expression for the index to serve it.
+    "CREATE INDEX IF NOT EXISTS people_customer_search_words ON people_customer USING gin (to_tsvector('simple'::regconfig, search_text))",
     f"""CREATE OR REPLACE FUNCTION people_consentevent_append_only() RETURNS trigger AS $$
         BEGIN
             IF {_PG_CHANGED} THEN RAISE EXCEPTION 'consent events are append-only'; END IF;
@@ -61,15 +74,17 @@ def database_objects_install(connection: BaseDatabaseWrapper) -> None:
             for sql in POSTGRES:
                 cursor.execute(sql)
             return
-        cursor.execute(
-            "CREATE VIRTUAL TABLE IF NOT EXISTS people_customer_fts USING fts5("
-            "search_text, content='people_customer', content_rowid='id', tokenize='trigram')"
-        )
+        for table, tokenizer in FTS_TABLES.items():
+            cursor.execute(
+                f"CREATE VIRTUAL TABLE IF NOT EXISTS {table} USING fts5("
+                f"search_text, content='people_customer', content_rowid='id', tokenize='{tokenizer}')"
+            )
         cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
         present = {row[0] for row in cursor.fetchall()}
         missing = [name for name in SQLITE_TRIGGERS if name not in present]
         for name in missing:
             cursor.execute(SQLITE_TRIGGERS[name])
-        if any(name.startswith("people_customer_fts") for name in missing):
-            # Rows written while the triggers were gone are not in the index: rebuild it.
-            cursor.execute("INSERT INTO people_customer_fts(people_customer_fts) VALUES ('rebuild')")
+        for table in FTS_TABLES:
+            if any(name.startswith(table + "_") for name in missing):
+                # Rows written while its triggers were gone (or before it existed) are not in the index: rebuild it.
+                cursor.execute(f"INSERT INTO {table}({table}) VALUES ('rebuild')")

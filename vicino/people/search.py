@@ -1,11 +1,17 @@
 """The customer search box: names, e-mail, phone in any format, member number; accents and one typo forgiven.
 
 Folding happens once, in Python (`folding.fold`), into `Customer.search_text`, so both
-databases compare the same text. Each database then answers "which customers contain
-these words" from its own index over that column — an FTS5 trigram table on SQLite,
-a pg_trgm GIN index on PostgreSQL — and a typo is corrected against the network's
-dictionary of name words (`NameWord`: every word with its one-letter deletions), an
-exact Damerau distance-1 match that gives the same candidates on both.
+databases compare the same text. A name is looked for in three steps, each only when the
+one before found nobody:
+
+1. every typed word begins a word of the name ("ross" finds Rossi and Rossini): a word
+   index, FTS5 `unicode61` on SQLite, a `tsvector` GIN index on PostgreSQL;
+2. every typed word is part of the name ("ossi" finds Grossi): a trigram index, FTS5
+   `trigram` on SQLite, pg_trgm on PostgreSQL;
+3. one typo forgiven: each word is corrected against the network's dictionary of name
+   words (`NameWord`: every word with its one-letter deletions), an exact Damerau
+   distance-1 match that gives the same candidates on both, then looked up as in step 1.
+
 See docs/decisions/003-customer-search.md.
 """
 
@@ -14,7 +20,7 @@ import re
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import F, Q, QuerySet
+from django.db.models import BooleanField, F, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from vicino.core.actor import Actor
@@ -24,9 +30,11 @@ from .models import ContactPoint, Customer, NameWord
 from .phones import phone_normalise
 
 TYPO_MIN_LENGTH = 4
-# A name search shows at most this many customers, the most recently added: enough to
-# browse, and few enough to sort by name at once (Salesforce's search stops at 2,000 too).
-SEARCH_LIMIT = 2000
+# A name search shows at most this many customers, the most recently added: ten pages,
+# more than anyone reads before adding a first name, and few enough to sort by name at once.
+SEARCH_LIMIT = 500
+# The word index on PostgreSQL; dbobjects creates its GIN index over this very expression.
+WORDS_VECTOR = "to_tsvector('simple'::regconfig, search_text)"
 _PHONE_LIKE = re.compile(r"^[\d\s+().\-/]+$")
 _FISCAL_CODE = re.compile(r"[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]")
 
@@ -58,10 +66,12 @@ def customer_find(*, actor: Actor, text: str, base: QuerySet[Customer] | None = 
     words = fold_query(text)
     if not words:
         return Found(customers.none(), False)
-    exact = _matching(actor, customers, [{word} for word in words], limit)
-    if exact.customers.exists():
-        return exact
-    return _matching(actor, customers, [_spellings(actor, word) for word in words], limit)
+    as_typed = [{word} for word in words]
+    found = _matching(customers, as_typed, limit, whole_words=True) or _matching(customers, as_typed, limit, whole_words=False)
+    spelled = [_spellings(actor, word) for word in words] if found is None else as_typed
+    if spelled != as_typed:
+        found = _matching(customers, spelled, limit, whole_words=True)
+    return found or Found(customers.none(), False)
 
 
 def _by_identifier(actor: Actor, customers: QuerySet[Customer], text: str) -> QuerySet[Customer] | None:
@@ -94,41 +104,76 @@ def _by_phone(actor: Actor, text: str) -> QuerySet:
         return points.filter(value__endswith=digits(text)).values("customer_id")
 
 
-def _matching(actor: Actor, customers: QuerySet[Customer], groups: list[set[str]], limit: int | None) -> Found:
-    """Customers whose folded text contains, for every group of spellings, one of them (as a substring).
+def _matching(customers: QuerySet[Customer], groups: list[set[str]], limit: int | None, *, whole_words: bool) -> Found | None:
+    """The customers whose folded text has, for every group of spellings, one of them: at the
+    start of a word (`whole_words`) or anywhere. None when there are none.
 
-    The text index gives the ids of the `limit` newest matches, and the database sorts those
-    by name: sorting every Rossi of a million customers to show the first fifty would cost
-    more than the whole search may. See docs/decisions/003-customer-search.md.
+    The text index gives the ids of the `limit` newest matches among `customers`, and the
+    database sorts those by name: sorting every Rossi of a million customers to show the
+    first fifty would cost more than the whole search may. See docs/decisions/003-customer-search.md.
     """
-    indexed = [group for group in groups if connection.vendor != "sqlite" or min(map(len, group)) >= 3]
+    shortest = (SQLITE_SHORTEST_WORD if whole_words else SQLITE_SHORTEST_PART) if connection.vendor == "sqlite" else 1
+    indexed = [group for group in groups if min(map(len, group)) >= shortest]
     for group in groups:
         if group not in indexed:
-            # SQLite's trigram index needs three letters: shorter words are checked row by row.
-            customers = customers.filter(_any_of(group))
+            # Too short for the SQLite index to answer cheaply: checked row by row.
+            customers = customers.filter(_any_of(group, whole_words))
     if not indexed:
-        return Found(customers, False)
+        return Found(customers, False) if customers.exists() else None
     if connection.vendor == "sqlite":
-        query = " AND ".join("(" + " OR ".join(_fts_phrase(spelling) for spelling in sorted(group)) + ")" for group in indexed)
-        sql = "SELECT rowid FROM people_customer_fts WHERE search_text MATCH %s ORDER BY rowid DESC"
+        table = "people_customer_words" if whole_words else "people_customer_fts"
+        query = " AND ".join("(" + " OR ".join(_fts_phrase(spelling, whole_words) for spelling in sorted(group)) + ")" for group in indexed)
         if limit is None:
-            return Found(customers.filter(pk__in=RawSQL(sql, [query])), False)
-        with connection.cursor() as cursor:
-            cursor.execute(sql + " LIMIT %s", [query, limit + 1])
-            ids = [row[0] for row in cursor.fetchall()]
-        # The ids go back as one JSON parameter: the ORM's work on two thousand parameters
+            matches = customers.filter(pk__in=RawSQL(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [query]))
+            return Found(matches, False) if matches.exists() else None
+        ids, capped = _sqlite_newest(customers, table, query, limit)
+        # The ids go back as one JSON parameter: the ORM's work on hundreds of parameters
         # would cost more than the search, and the text index is not asked twice.
-        newest = RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids[:limit])])
-        return Found(customers.filter(pk__in=newest), len(ids) > limit)
-    # PostgreSQL: pg_trgm's GIN index serves LIKE '%word%'.
-    matches = actor.scope(Customer.objects.all())
+        return Found(customers.filter(pk__in=RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])), capped) if ids else None
+    matches = customers.order_by()
     for group in indexed:
-        matches = matches.filter(_any_of(group))
+        matches = matches.filter(_any_of(group, whole_words))
+        if whole_words:
+            # The same condition in the word index's terms, for the planner to use its GIN index.
+            words = " | ".join(f"{spelling}:*" for spelling in sorted(group))
+            matches = matches.filter(RawSQL(f"{WORDS_VECTOR} @@ to_tsquery('simple', %s)", [words], output_field=BooleanField()))
     if limit is None:
-        return Found(customers.filter(pk__in=matches.values("pk")), False)
+        return Found(customers.filter(pk__in=matches.values("pk")), False) if matches.exists() else None
     ids = list(_newest_first(matches, limit).values_list("pk", flat=True)[: limit + 1])
     newest = RawSQL("SELECT unnest(%s::bigint[])", [ids[:limit]])
-    return Found(customers.filter(pk__in=newest), len(ids) > limit)
+    return Found(customers.filter(pk__in=newest), len(ids) > limit) if ids else None
+
+
+# SQLite's word index answers a prefix of two letters cheaply (a single letter begins too
+# many words); its trigram index needs three.
+SQLITE_SHORTEST_WORD = 2
+SQLITE_SHORTEST_PART = 3
+
+
+def _sqlite_newest(customers: QuerySet[Customer], table: str, query: str, limit: int) -> tuple[list[int], bool]:
+    """SQLite: the ids of the `limit` newest matches of `query` in the text index `table` that
+    are among `customers` (the actor's, with the list's filters), and whether there are more.
+
+    The index knows nothing of networks, sites or filters: it is read newest first in
+    growing slices, each kept to what `customers` holds, until `limit` are found. With one
+    network and no filter (the usual case) the first slice is the answer.
+    """
+    found: list[int] = []
+    below, size = 2**63 - 1, limit + 1
+    sql = f"SELECT rowid FROM {table} WHERE {table} MATCH %s AND rowid < %s ORDER BY rowid DESC LIMIT %s"
+    with connection.cursor() as cursor:
+        while len(found) <= limit:
+            cursor.execute(sql, [query, below, size])
+            ids = [row[0] for row in cursor.fetchall()]
+            if not ids:
+                break
+            among = customers.order_by().filter(pk__in=RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)]))
+            kept = set(among.values_list("pk", flat=True))
+            found += [pk for pk in ids if pk in kept]
+            if len(ids) < size:
+                break
+            below, size = ids[-1], size * 4
+    return found[:limit], len(found) > limit
 
 
 # A row walked along the primary key costs about a fifteenth of a match read through the
@@ -140,7 +185,7 @@ def _newest_first(matches: QuerySet[Customer], limit: int) -> QuerySet[Customer]
     """PostgreSQL: the matches newest first, by the cheaper of two plans.
 
     Walking the primary key backwards costs about limit / density rows; reading every match
-    through the trigram index and sorting costs about the matches, each dearer. They are
+    through the text index and sorting costs about the matches, each dearer. They are
     equal at sqrt(ratio × limit × rows): above it (the Rossi) walk, below it read the matches.
     Left to itself the planner often walks for a name with two thousand matches: 190 ms
     instead of 17. The estimate is the planner's own, from EXPLAIN.
@@ -157,15 +202,20 @@ def _newest_first(matches: QuerySet[Customer], limit: int) -> QuerySet[Customer]
     return matches.annotate(newest=F("pk") + 0).order_by("-newest")
 
 
-def _any_of(spellings: set[str]) -> Q:
+def _any_of(spellings: set[str], whole_words: bool) -> Q:
+    """Row by row: the folded text has one of the spellings, beginning a word or anywhere."""
     alternatives = Q()
     for spelling in sorted(spellings):
-        alternatives |= Q(search_text__contains=spelling)
+        if whole_words:
+            alternatives |= Q(search_text__startswith=spelling) | Q(search_text__contains=" " + spelling)
+        else:
+            alternatives |= Q(search_text__contains=spelling)
     return alternatives
 
 
-def _fts_phrase(word: str) -> str:
-    return '"' + word.replace('"', "") + '"'
+def _fts_phrase(word: str, whole_words: bool) -> str:
+    phrase = '"' + word.replace('"', "") + '"'
+    return phrase + "*" if whole_words else phrase
 
 
 def _spellings(actor: Actor, word: str) -> set[str]:

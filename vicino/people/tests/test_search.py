@@ -100,3 +100,32 @@ def test_a_name_matching_too_many_shows_the_newest_sorted_by_name_and_says_so(da
     assert [c.first_name for c in newest.customers] == ["Anna", "Bruno", "Dora"]  # Carlo came first
     assert newest.capped
     assert customer_find(actor=actor_of(dario), text="rossini", limit=None).customers.count() == 4
+
+
+def test_a_word_beginning_a_name_comes_before_a_part_inside_one(dario, aurora, milano):
+    for first, last in (("Marco", "Rossi"), ("Luca", "Rossini"), ("Anna", "Grossi")):
+        services.customer_create(by=None, network=aurora, site=milano, first_name=first, last_name=last)
+    assert found(dario, "rossi") == {"Marco Rossi", "Luca Rossini"}
+    assert found(dario, "ross") == {"Marco Rossi", "Luca Rossini"}
+    # No name has a word beginning so: then any part of a name will do.
+    assert found(dario, "ossi") == {"Marco Rossi", "Luca Rossini", "Anna Grossi"}
+    assert found(dario, "marco r") == {"Marco Rossi"}
+
+
+def test_the_newest_matches_are_counted_among_what_the_person_may_see(anna, dario, aurora, borgo, milano, treviso):
+    from vicino.people.queries import customer_list
+    from vicino.people.search import customer_find
+
+    make = services.customer_create
+    make(by=None, network=aurora, site=milano, first_name="Elena", last_name="Bianchi")
+    make(by=None, network=aurora, site=milano, first_name="Fabio", last_name="Bianchi")
+    for first in ("Gino", "Ivo", "Olga"):  # newer, but elsewhere
+        make(by=None, network=aurora, site=treviso, first_name=first, last_name="Bianchi")
+        make(by=None, network=borgo, first_name=first, last_name="Bianchi")
+    at_milano = customer_find(actor=actor_of(anna), text="bianchi", limit=2)
+    assert {c.first_name for c in at_milano.customers} == {"Elena", "Fabio"}
+    assert not at_milano.capped
+    filtered = customer_list(actor=actor_of(dario)).filter(site=milano)
+    assert {c.first_name for c in customer_find(actor=actor_of(dario), text="bianchi", base=filtered, limit=2).customers} == {"Elena", "Fabio"}
+    everywhere = customer_find(actor=actor_of(dario), text="bianchi", limit=2)
+    assert [c.first_name for c in everywhere.customers] == ["Ivo", "Olga"] and everywhere.capped
