@@ -160,7 +160,8 @@ def _wanted(config: pytest.Config) -> bool:
 # ------------------------------------------------------------ server lifecycle
 
 
-def start_server() -> PostgresTestServer:
+def start_server(conf: dict[str, str] | None = None) -> PostgresTestServer:
+    """Start a throwaway cluster; `conf` adds postgresql.conf settings (the benchmarks size its memory)."""
     started = time.monotonic()
     bindir = find_bindir()
     run_as = _server_user()
@@ -170,7 +171,7 @@ def start_server() -> PostgresTestServer:
     try:
         server.version = _server_version(server)
         _initdb(server)
-        _write_config(server)
+        _write_config(server, conf or {})
         _start(server)
         _create_database(server)
     except BaseException:
@@ -305,11 +306,12 @@ def _initdb(server: PostgresTestServer) -> None:
     raise ServerStartError(f"initdb failed:\n{result.stdout}{result.stderr}")
 
 
-def _write_config(server: PostgresTestServer) -> None:
+def _write_config(server: PostgresTestServer, conf: dict[str, str]) -> None:
     settings = {
         "listen_addresses": HOST,
         "unix_socket_directories": str(server.root),  # keep out of /var/run/postgresql
         **SERVER_CONF,
+        **conf,
     }
     lines = [f"{key} = '{value.replace(chr(39), chr(39) * 2)}'" for key, value in settings.items()]
     with open(server.datadir / "postgresql.conf", "a") as conf:
