@@ -52,8 +52,12 @@ POSTGRES = [
     # pg_trgm is a trusted extension: the database owner may create it.
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE INDEX IF NOT EXISTS people_customer_search_trgm ON people_customer USING gin (search_text gin_trgm_ops)",
-    # The folded text's words; search.WORDS_VECTOR must repeat this expression for the index to serve it.
-    "CREATE INDEX IF NOT EXISTS people_customer_search_words ON people_customer USING gin (to_tsvector('simple'::regconfig, search_text))",
+    # The folded text's words, split at spaces only (PostgreSQL's text parser would cut a
+    # member number such as 12e3ab into "12e3" and "ab", as SQLite does not);
+    # search.WORDS_VECTOR repeats this expression for the index to serve it.
+    "DROP INDEX IF EXISTS people_customer_search_words",
+    "CREATE INDEX IF NOT EXISTS people_customer_search_wordlist ON people_customer"
+    " USING gin (array_to_tsvector(array_remove(string_to_array(search_text, ' '), '')))",
     f"""CREATE OR REPLACE FUNCTION people_consentevent_append_only() RETURNS trigger AS $$
         BEGIN
             IF {_PG_CHANGED} THEN RAISE EXCEPTION 'consent events are append-only'; END IF;

@@ -2,7 +2,7 @@
 
 Cleaning a million rows costs a minute of CPU; the check has already done it, and an
 import that cleans again competes with its own writer for the machine's cores. The check
-stores its rows next to the uploaded file, in `marshal` frames of one batch each, each
+stores its rows next to the uploaded file, in `marshal` frames of one cleaning chunk each, each
 after its length (plain data only: no code can hide in them), behind a header naming the
 file's hash and the column mapping. The import reads them back if the header still matches and cleans the
 file itself otherwise (another storage, a crash during the check, an older format).

@@ -48,6 +48,9 @@ CONSENT_COLUMNS = importbatch.CONSENT_COLUMNS
 # Cleaning a row (phones, codici fiscali, e-mails) is pure CPU: large files spread it over
 # worker processes while this one writes. Small files stay in one process.
 PARALLEL_MIN_BYTES = 2_000_000
+# Rows a worker cleans at a time: small enough that a file of a few tens of thousands of
+# rows still keeps every worker busy (the import gathers them into batches of its own).
+CLEAN_CHUNK_ROWS = 10_000
 
 
 @transaction.atomic
@@ -83,12 +86,12 @@ def import_rows(customer_import: CustomerImport, *, skip: int = 0, writing: bool
 
 
 def _chunks_map(customer_import: CustomerImport, work: Callable, *, skip: int = 0, writing: bool = False) -> Iterator:
-    """`work` applied to each chunk of BATCH_SIZE rows of the file, in order: in worker processes for large files."""
+    """`work` applied to each chunk of CLEAN_CHUNK_ROWS rows of the file, in order: in worker processes for large files."""
     with customer_import.file.open("rb") as handle:
         data = handle.read()
     table = file_read(data, customer_import.filename)
     numbered = islice(enumerate(table.rows, start=2), skip, None)
-    chunks = iter(lambda: list(islice(numbered, BATCH_SIZE)), [])
+    chunks = iter(lambda: list(islice(numbered, CLEAN_CHUNK_ROWS)), [])
     jobs = ((table.headers, customer_import.mapping, chunk) for chunk in chunks)
     workers = multiprocessing.cpu_count() - (1 if writing else 0)
     if len(data) < PARALLEL_MIN_BYTES or workers < 1 or multiprocessing.cpu_count() < 2:
@@ -162,6 +165,7 @@ def _check(customer_import: CustomerImport) -> CustomerImport:
     try:
         with collector_paused():
             for frame, summary in _chunks_map(customer_import, _rows_check):
+                batch_collected()
                 kept.add_frame(frame)
                 for number, code, row_errors in summary:
                     total += 1

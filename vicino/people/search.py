@@ -33,8 +33,9 @@ TYPO_MIN_LENGTH = 4
 # A name search shows at most this many customers, the most recently added: ten pages,
 # more than anyone reads before adding a first name, and few enough to sort by name at once.
 SEARCH_LIMIT = 500
-# The word index on PostgreSQL; dbobjects creates its GIN index over this very expression.
-WORDS_VECTOR = "to_tsvector('simple'::regconfig, search_text)"
+# The word index on PostgreSQL (the words between spaces, as SQLite's tokenizer sees
+# them); dbobjects creates its GIN index over this very expression.
+WORDS_VECTOR = "array_to_tsvector(array_remove(string_to_array(search_text, ' '), ''))"
 _PHONE_LIKE = re.compile(r"^[\d\s+().\-/]+$")
 _FISCAL_CODE = re.compile(r"[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]")
 
@@ -119,7 +120,11 @@ def _matching(customers: QuerySet[Customer], groups: list[set[str]], limit: int 
             # Too short for the SQLite index to answer cheaply: checked row by row.
             customers = customers.filter(_any_of(group, whole_words))
     if not indexed:
-        return Found(customers, False) if customers.exists() else None
+        if limit is None:
+            return Found(customers, False) if customers.exists() else None
+        ids = list(customers.order_by("-pk").values_list("pk", flat=True)[: limit + 1])
+        newest = RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids[:limit])])
+        return Found(customers.filter(pk__in=newest), len(ids) > limit) if ids else None
     if connection.vendor == "sqlite":
         table = "people_customer_words" if whole_words else "people_customer_fts"
         query = " AND ".join("(" + " OR ".join(_fts_phrase(spelling, whole_words) for spelling in sorted(group)) + ")" for group in indexed)
@@ -138,16 +143,22 @@ def _matching(customers: QuerySet[Customer], groups: list[set[str]], limit: int 
     for group in indexed:
         by_row = by_row.filter(_like_any_of(group, whole_words))
         if whole_words:
-            words = " | ".join(f"{spelling}:*" for spelling in sorted(group))
-            by_index = by_index.filter(RawSQL(f"{WORDS_VECTOR} @@ to_tsquery('simple', %s)", [words], output_field=BooleanField()))
+            # Quoted lexemes, not parsed text: the words are [a-z0-9]+ (fold_query) and stay whole.
+            words = " | ".join(f"'{spelling}':*" for spelling in sorted(group))
+            by_index = by_index.filter(RawSQL(f"{WORDS_VECTOR} @@ %s::tsquery", [words], output_field=BooleanField()))
         else:
             by_index = by_index.filter(_any_of(group, whole_words))  # pg_trgm's index serves this LIKE
     if limit is None:
         return Found(customers.filter(pk__in=by_index.values("pk")), False) if by_index.exists() else None
     with transaction.atomic(), connection.cursor() as cursor:
-        # Parallel workers take longer to start than either plan takes to run.
-        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-        ids = list(_newest_first(by_index, by_row, limit).values_list("pk", flat=True)[: limit + 1])
+        # Parallel workers take longer to start than either plan takes to run. Set for this
+        # query only, then put back: inside a caller's transaction SET LOCAL would outlast it.
+        cursor.execute("SELECT current_setting('max_parallel_workers_per_gather'), set_config('max_parallel_workers_per_gather', '0', true)")
+        previous = cursor.fetchone()[0]
+        try:
+            ids = list(_newest_first(by_index, by_row, limit).values_list("pk", flat=True)[: limit + 1])
+        finally:
+            cursor.execute("SELECT set_config('max_parallel_workers_per_gather', %s, true)", [previous])
     newest = RawSQL("SELECT unnest(%s::bigint[])", [ids[:limit]])
     return Found(customers.filter(pk__in=newest), len(ids) > limit) if ids else None
 
@@ -203,7 +214,8 @@ def _newest_first(by_index: QuerySet[Customer], by_row: QuerySet[Customer], limi
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
         estimated = cursor.fetchone()[0][0]["Plan"]["Plan Rows"]
-        cursor.execute("SELECT GREATEST(reltuples, 0) FROM pg_class WHERE oid = 'people_customer'::regclass")
+        # A table never analysed says -1: count it as one row rather than none.
+        cursor.execute("SELECT GREATEST(reltuples, 1) FROM pg_class WHERE oid = 'people_customer'::regclass")
         rows = cursor.fetchone()[0]
     if estimated * estimated > WALK_COST_RATIO * limit * rows:
         return by_row.order_by("-pk")

@@ -129,3 +129,46 @@ def test_the_newest_matches_are_counted_among_what_the_person_may_see(anna, dari
     assert {c.first_name for c in customer_find(actor=actor_of(dario), text="bianchi", base=filtered, limit=2).customers} == {"Elena", "Fabio"}
     everywhere = customer_find(actor=actor_of(dario), text="bianchi", limit=2)
     assert [c.first_name for c in everywhere.customers] == ["Ivo", "Olga"] and everywhere.capped
+
+
+def test_a_code_of_letters_and_digits_is_one_word_on_both_databases(dario, aurora, milano):
+    # PostgreSQL's text parser reads "12e3ab" as the number 12e3 and the word "ab".
+    services.customer_create(by=None, network=aurora, site=milano, first_name="Luigi", last_name="Verdi", member_number="12E3AB")
+    services.customer_create(by=None, network=aurora, site=milano, first_name="Rita", last_name="Abate")
+    assert found(dario, "ab") == {"Rita Abate"}
+    assert found(dario, "12e3ab") == {"Luigi Verdi"}
+    assert found(dario, "12e3") == {"Luigi Verdi"}
+
+
+def test_words_too_short_for_an_index_are_cut_at_the_limit_too(dario, aurora, milano):
+    from vicino.people.search import customer_find
+
+    for first in ("Ada", "Bea", "Cleo", "Dea"):
+        services.customer_create(by=None, network=aurora, site=milano, first_name=first, last_name="Zanetti")
+    newest = customer_find(actor=actor_of(dario), text="z", limit=2)
+    assert [c.first_name for c in newest.customers] == ["Cleo", "Dea"] and newest.capped
+
+
+def test_a_search_inside_a_transaction_leaves_its_settings_as_they_were(dario, people):
+    from django.db import connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("only the PostgreSQL search changes a setting for its query")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 3")
+        assert found(dario, "dangelo") == {"Lucia D'Angelo", "Paolo D'Angelo"}
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == "3"
+
+
+def test_the_plan_under_test_is_the_plan_taken(dario, people, request):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    plan = request.node.callspec.params["search_plan"]
+    if plan == "text index":
+        pytest.skip("SQLite has one plan")
+    with CaptureQueriesContext(connection) as queries:
+        found(dario, "dangelo")
+    read = any('"id" + 0) DESC' in query["sql"] for query in queries.captured_queries)
+    assert read == (plan == "read the matches")
