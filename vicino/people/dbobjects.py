@@ -17,9 +17,14 @@ LEDGER_COLUMNS = [
     "ip_address", "user_agent", "double_opt_in_at", "evidence", "created_at",
 ]  # fmt: skip
 
-# The text indexes over Customer.search_text on SQLite, by table: whole words (names,
-# prefixes of names) and trigrams (any part of a name).
-FTS_TABLES = {"people_customer_words": "unicode61", "people_customer_fts": "trigram"}
+# The text indexes over Customer.search_text on SQLite: whole words (names, prefixes of
+# names) and trigrams (any part of a name), each with its tokenizer.
+WORDS_TABLE, TRIGRAM_TABLE = "people_customer_words", "people_customer_fts"
+FTS_TABLES = {WORDS_TABLE: "unicode61", TRIGRAM_TABLE: "trigram"}
+# The word index on PostgreSQL: the words between spaces, as SQLite's tokenizer sees them
+# (PostgreSQL's text parser would cut a member number such as 12e3ab into "12e3" and
+# "ab"). Searches repeat this very expression for its GIN index to serve them.
+WORDS_VECTOR = "array_to_tsvector(array_remove(string_to_array(search_text, ' '), ''))"
 
 SQLITE_TRIGGERS = {
     "people_consentevent_append_only": f"""
@@ -52,12 +57,8 @@ POSTGRES = [
     # pg_trgm is a trusted extension: the database owner may create it.
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE INDEX IF NOT EXISTS people_customer_search_trgm ON people_customer USING gin (search_text gin_trgm_ops)",
-    # The folded text's words, split at spaces only (PostgreSQL's text parser would cut a
-    # member number such as 12e3ab into "12e3" and "ab", as SQLite does not);
-    # search.WORDS_VECTOR repeats this expression for the index to serve it.
-    "DROP INDEX IF EXISTS people_customer_search_words",
-    "CREATE INDEX IF NOT EXISTS people_customer_search_wordlist ON people_customer"
-    " USING gin (array_to_tsvector(array_remove(string_to_array(search_text, ' '), '')))",
+    "DROP INDEX IF EXISTS people_customer_search_words",  # over to_tsvector: see WORDS_VECTOR
+    f"CREATE INDEX IF NOT EXISTS people_customer_search_wordlist ON people_customer USING gin ({WORDS_VECTOR})",
     f"""CREATE OR REPLACE FUNCTION people_consentevent_append_only() RETURNS trigger AS $$
         BEGIN
             IF {_PG_CHANGED} THEN RAISE EXCEPTION 'consent events are append-only'; END IF;

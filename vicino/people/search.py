@@ -20,11 +20,12 @@ import re
 from typing import NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, F, Q, QuerySet
+from django.db.models import BooleanField, F, QuerySet
 from django.db.models.expressions import RawSQL
 
 from vicino.core.actor import Actor
 
+from .dbobjects import TRIGRAM_TABLE, WORDS_TABLE, WORDS_VECTOR
 from .folding import digits, edit_distance_at_most_one, fold, fold_query
 from .models import ContactPoint, Customer, NameWord
 from .phones import phone_normalise
@@ -33,9 +34,6 @@ TYPO_MIN_LENGTH = 4
 # A name search shows at most this many customers, the most recently added: ten pages,
 # more than anyone reads before adding a first name, and few enough to sort by name at once.
 SEARCH_LIMIT = 500
-# The word index on PostgreSQL (the words between spaces, as SQLite's tokenizer sees
-# them); dbobjects creates its GIN index over this very expression.
-WORDS_VECTOR = "array_to_tsvector(array_remove(string_to_array(search_text, ' '), ''))"
 _PHONE_LIKE = re.compile(r"^[\d\s+().\-/]+$")
 _FISCAL_CODE = re.compile(r"[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]")
 
@@ -69,9 +67,10 @@ def customer_find(*, actor: Actor, text: str, base: QuerySet[Customer] | None = 
         return Found(customers.none(), False)
     as_typed = [{word} for word in words]
     found = _matching(customers, as_typed, limit, whole_words=True) or _matching(customers, as_typed, limit, whole_words=False)
-    spelled = [_spellings(actor, word) for word in words] if found is None else as_typed
-    if spelled != as_typed:
-        found = _matching(customers, spelled, limit, whole_words=True)
+    if found is None:
+        spelled = [_spellings(actor, word) for word in words]
+        if spelled != as_typed:  # words too short to correct are not looked up again
+            found = _matching(customers, spelled, limit, whole_words=True)
     return found or Found(customers.none(), False)
 
 
@@ -123,25 +122,22 @@ def _matching(customers: QuerySet[Customer], groups: list[set[str]], limit: int 
         if limit is None:
             return Found(customers, False) if customers.exists() else None
         ids = list(customers.order_by("-pk").values_list("pk", flat=True)[: limit + 1])
-        newest = RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids[:limit])])
-        return Found(customers.filter(pk__in=newest), len(ids) > limit) if ids else None
+        return Found(customers.filter(pk__in=_id_list(ids[:limit])), len(ids) > limit) if ids else None
     if connection.vendor == "sqlite":
-        table = "people_customer_words" if whole_words else "people_customer_fts"
+        table = WORDS_TABLE if whole_words else TRIGRAM_TABLE
         query = " AND ".join("(" + " OR ".join(_fts_phrase(spelling, whole_words) for spelling in sorted(group)) + ")" for group in indexed)
         if limit is None:
             matches = customers.filter(pk__in=RawSQL(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [query]))
             return Found(matches, False) if matches.exists() else None
         ids, capped = _sqlite_newest(customers, table, query, limit)
-        # The ids go back as one JSON parameter: the ORM's work on hundreds of parameters
-        # would cost more than the search, and the text index is not asked twice.
-        return Found(customers.filter(pk__in=RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])), capped) if ids else None
+        return Found(customers.filter(pk__in=_id_list(ids)), capped) if ids else None
     # PostgreSQL: each condition written twice, for the two plans `_newest_first` chooses
     # between: in the text index's terms (read through its GIN index) and as LIKE (checked
     # row by row along the primary key). Given both at once, the planner multiplies their
     # selectivities as if they were independent and misjudges by twenty times.
     by_row = by_index = customers.order_by()
     for group in indexed:
-        by_row = by_row.filter(_like_any_of(group, whole_words))
+        by_row = by_row.filter(_any_of(group, whole_words, past_the_index=True))
         if whole_words:
             # Quoted lexemes, not parsed text: the words are [a-z0-9]+ (fold_query) and stay whole.
             words = " | ".join(f"'{spelling}':*" for spelling in sorted(group))
@@ -159,8 +155,15 @@ def _matching(customers: QuerySet[Customer], groups: list[set[str]], limit: int 
             ids = list(_newest_first(by_index, by_row, limit).values_list("pk", flat=True)[: limit + 1])
         finally:
             cursor.execute("SELECT set_config('max_parallel_workers_per_gather', %s, true)", [previous])
-    newest = RawSQL("SELECT unnest(%s::bigint[])", [ids[:limit]])
-    return Found(customers.filter(pk__in=newest), len(ids) > limit) if ids else None
+    return Found(customers.filter(pk__in=_id_list(ids[:limit])), len(ids) > limit) if ids else None
+
+
+def _id_list(ids: list[int]) -> RawSQL:
+    """A subquery of these ids, as one parameter: the ORM's work on hundreds of IN
+    parameters would cost more than the search, and the text index is not asked twice."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", [ids])
+    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])
 
 
 # SQLite's word index answers a prefix of two letters cheaply (a single letter begins too
@@ -186,7 +189,7 @@ def _sqlite_newest(customers: QuerySet[Customer], table: str, query: str, limit:
             ids = [row[0] for row in cursor.fetchall()]
             if not ids:
                 break
-            among = customers.order_by().filter(pk__in=RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)]))
+            among = customers.order_by().filter(pk__in=_id_list(ids))
             kept = set(among.values_list("pk", flat=True))
             found += [pk for pk in ids if pk in kept]
             if len(ids) < size:
@@ -223,24 +226,16 @@ def _newest_first(by_index: QuerySet[Customer], by_row: QuerySet[Customer], limi
     return by_index.annotate(newest=F("pk") + 0).order_by("-newest")
 
 
-def _any_of(spellings: set[str], whole_words: bool) -> Q:
-    """Row by row: the folded text has one of the spellings, beginning a word or anywhere."""
-    alternatives = Q()
-    for spelling in sorted(spellings):
-        if whole_words:
-            alternatives |= Q(search_text__startswith=spelling) | Q(search_text__contains=" " + spelling)
-        else:
-            alternatives |= Q(search_text__contains=spelling)
-    return alternatives
+def _any_of(spellings: set[str], whole_words: bool, *, past_the_index: bool = False) -> RawSQL:
+    """Row by row: the folded text has one of the spellings, beginning a word or anywhere.
 
-
-def _like_any_of(spellings: set[str], whole_words: bool) -> RawSQL:
-    """PostgreSQL: `_any_of` for checking row by row along the primary key, out of the
-    trigram index's reach (`|| ''`): misled by pg_trgm's estimates, the planner would
-    otherwise read the index after all, the plan that was judged dearer."""
+    `past_the_index` (PostgreSQL's walk along the primary key) writes the column so that
+    pg_trgm's index cannot serve it (`|| ''`): misled by that index's estimates, the planner
+    would otherwise read it after all, the plan that was judged dearer.
+    """
+    column = "(\"people_customer\".\"search_text\" || '')" if past_the_index else "\"people_customer\".\"search_text\""
     patterns = [p for s in sorted(spellings) for p in ((s + "%", "% " + s + "%") if whole_words else ("%" + s + "%",))]
-    sql = " OR ".join(["(\"people_customer\".\"search_text\" || '') LIKE %s"] * len(patterns))
-    return RawSQL(f"({sql})", patterns, output_field=BooleanField())
+    return RawSQL("(" + " OR ".join([f"{column} LIKE %s"] * len(patterns)) + ")", patterns, output_field=BooleanField())
 
 
 def _fts_phrase(word: str, whole_words: bool) -> str:
