@@ -6,6 +6,7 @@
 
 import re
 import unicodedata
+from typing import NamedTuple
 
 _APOSTROPHES = "'’`´ʼ‘"
 _NON_WORD = re.compile(r"[^0-9a-z]+")
@@ -63,3 +64,28 @@ def edit_distance_at_most_one(a: str, b: str) -> bool:
     while i < len(short) and short[i] == long_[i]:
         i += 1
     return short[i:] == long_[i + 1 :]
+
+
+# Name words shorter than this are not corrected for typos (too many near neighbours).
+TYPO_MIN_LENGTH = 4
+
+
+class NameTexts(NamedTuple):
+    """What a customer's names become for search and duplicates, each part folded once."""
+
+    search_text: str  # names and member number: what the search box matches
+    name_key: str  # "first last" (or the company): records sharing it are duplicate candidates
+    words: set[str]  # the name words worth correcting a typo against
+
+
+def name_texts(first_name: str, last_name: str, company_name: str, member_number: str = "") -> NameTexts:
+    first, last, company = fold(first_name), fold(last_name), fold(company_name)
+    search_text = " ".join(part for part in (first, last, company, fold(member_number)) if part)
+    name_key = (f"{first} {last}".strip() if first_name or last_name else company)[:200]
+    words = {w for part in (first, last, company) for w in part.split() if len(w) >= TYPO_MIN_LENGTH and not w.isdigit()}
+    return NameTexts(search_text, name_key, words)
+
+
+def name_words(first_name: str, last_name: str, company_name: str) -> set[str]:
+    """The folded words of a name worth correcting typos against."""
+    return name_texts(first_name, last_name, company_name).words

@@ -29,8 +29,9 @@ from .models import (
     PrivacyNotice,
     Purpose,
 )
-from .search import name_words, word_variants
-from .services import name_key_for, name_key_of, search_text_for, search_text_of, tags_ensure
+from .folding import name_texts, name_words
+from .search import word_variants
+from .services import name_key_for, search_text_for, tags_ensure
 
 IDENTITY_FIELDS = ("kind", "first_name", "last_name", "company_name", "fiscal_code", "vat_number", "member_number", "birth_date", "language", "external_id")  # fmt: skip
 ADDRESS_FIELDS = ("street", "cap", "city", "province")
@@ -87,10 +88,8 @@ def row_derive(data: dict) -> None:
     """Add what a new customer needs beyond the cleaned fields and that needs no database:
     the search text, the name key and the typo dictionary's words. Pure CPU, so the import
     runs it in its cleaning workers, in parallel with the batches being written."""
-    first, last, company = data.get("first_name", ""), data.get("last_name", ""), data.get("company_name", "")
-    data["search_text"] = search_text_of(first, last, company, data.get("member_number", ""))
-    data["name_key"] = name_key_of(first, last, company)
-    data["name_words"] = name_words(first, last, company)
+    texts = name_texts(data.get("first_name", ""), data.get("last_name", ""), data.get("company_name", ""), data.get("member_number", ""))
+    data["search_text"], data["name_key"], data["name_words"] = texts
 
 
 def batch_apply(context: BatchContext, rows: list[tuple[int, dict]]) -> tuple[int, int, int]:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.it import codicefiscale, iva
 
 from vicino.core.italy import fiscal_code_is_valid
-from vicino.people.importfile import message_format
+from vicino.people.importfile import MULTI_FIELDS, message_format
 from vicino.people.phones import phone_normalise
 
 TAG_MAX_LENGTH = 50
@@ -98,34 +98,86 @@ class RowCleaner:
             "language": _language_clean,
             "tags": _tags_clean,
         }
+        # The row being cleaned's error list: each field's reporter appends to it, so no
+        # reporter is made per row and field.
+        self._errors: list[RowError] = []
+        self._fields = {name: _Field(self, name, cleaner) for name, cleaner in self.cleaners.items()}
 
     def clean(self, values: dict[str, str]) -> RowResult:
+        """Clean one row given as field -> raw text (what `importfile.mapping_apply` makes)."""
+        return self._clean([(self._fields[name], raw) for name, raw in values.items() if name in self._fields])
+
+    def for_columns(self, headers: list[str], mapping: dict[str, str]) -> Callable[[list[str]], RowResult]:
+        """`clean` for rows read as lists of values under `headers`: the mapping worked out once.
+
+        Gives what `clean(mapping_apply(headers, values, mapping))` gives: a field mapped from
+        several columns takes the first that is not blank, or, for e-mails, phones and tags,
+        all of them.
+        """
+        columns: dict[str, list[int]] = {}
+        for index, header in enumerate(headers):
+            name = mapping.get(header)
+            if name in self._fields:
+                columns.setdefault(name, []).append(index)
+        plan = [(self._fields[name], indexes) for name, indexes in columns.items()]
+        if all(len(indexes) == 1 for _field, indexes in plan):
+            single = [(field, indexes[0]) for field, indexes in plan]
+            return lambda values: self._clean([(field, values[index]) for field, index in single])
+
+        def joined(field: _Field, values: list[str], indexes: list[int]) -> str:
+            given = [values[index] for index in indexes if values[index].strip()]
+            if not given:
+                return ""
+            return "; ".join(given) if field.name in MULTI_FIELDS else given[0]
+
+        return lambda values: self._clean([(field, joined(field, values, indexes)) for field, indexes in plan])
+
+    def _clean(self, pairs: list[tuple["_Field", str]]) -> RowResult:
         result = RowResult()
-        data, errors = result.data, result.errors
-        for name, raw in values.items():
-            cleaner = self.cleaners.get(name)
-            if cleaner is None:
-                continue
-
-            def report(code: str, template: str, value: str, name: str = name) -> None:
-                errors.append(RowError(name, code, message_format(template, value=value)))
-
-            text = (raw or "").strip()
-            value = cleaner(text if text.isascii() else unicodedata.normalize("NFC", text), report)
+        data = result.data
+        self._errors = result.errors
+        for field, raw in pairs:
+            text = raw.strip() if raw else ""
+            if not text and field.blank is not _CALL:
+                value = field.blank
+            else:
+                value = field.cleaner(text if text.isascii() else unicodedata.normalize("NFC", text), field.report)
             if value is not _INVALID:
-                data[_OUTPUT_NAMES.get(name, name)] = value
-
+                data[field.output] = value
         first, last, company = data.get("first_name", ""), data.get("last_name", ""), data.get("company_name", "")
         if not (first or last or company):
-            errors.append(RowError("", "missing_name", _MISSING_NAME))
+            result.errors.append(RowError("", "missing_name", _MISSING_NAME))
         data["kind"] = "company" if company and not (first or last) else "person"
         return result
+
+
+_CALL = object()  # a cleaner whose blank value is a fresh list: called every time
+
+
+class _Field:
+    """One field of the import: its cleaner, where its clean value goes, its reporter."""
+
+    __slots__ = ("owner", "name", "output", "cleaner", "blank")
+
+    def __init__(self, owner: RowCleaner, name: str, cleaner: Callable[[str, Report], object]) -> None:
+        self.owner, self.name, self.cleaner = owner, name, cleaner
+        self.output = _OUTPUT_NAMES.get(name, name)
+        # A blank cell is never an error, and most cells of most files are blank: its
+        # value is worked out once (lists are not shared between rows).
+        blank = cleaner("", self._refuse_blank)
+        self.blank = _CALL if isinstance(blank, list) else blank
+
+    def report(self, code: str, template: str, value: str) -> None:
+        self.owner._errors.append(RowError(self.name, code, message_format(template, value=value)))
+
+    def _refuse_blank(self, code: str, template: str, value: str) -> None:
+        raise AssertionError(f"a blank {self.name} must not be an error")
 
 
 def _text_clean(text: str, report: Report) -> str:
     # Names are kept as typed (D'Angelo, Nicolò) but with one kind of
     # apostrophe, so the same person typed on a Mac and on Windows is one person.
-    return " ".join(text.translate(_APOSTROPHES).split())
+    return " ".join((text if text.isascii() else text.translate(_APOSTROPHES)).split())
 
 
 def _emails_clean(text: str, report: Report) -> list[str]:

@@ -30,7 +30,7 @@ from vicino.core.italy import PROVINCE_NAMES
 from vicino.core.models import Network, Site, User
 
 from . import importbatch, importcache
-from .importfile import MAX_BYTES, ImportFileError, file_read, mapping_apply, mapping_guess
+from .importfile import MAX_BYTES, ImportFileError, file_read, mapping_guess
 from .importrows import RowCleaner
 from .models import Customer, CustomerImport, PrivacyNotice
 
@@ -103,27 +103,40 @@ def _chunks_map(customer_import: CustomerImport, work: Callable, *, skip: int = 
 
 
 def _rows_clean(job: tuple[list[str], dict[str, str], list[tuple[int, list[str]]]]) -> list[CleanRow]:
-    headers, mapping, chunk = job
-    cleaner = RowCleaner(provinces=PROVINCES)
-    cleaned = []
     with collector_paused():
-        for number, values in chunk:
-            row = cleaner.clean(mapping_apply(headers, values, mapping))
-            if row.errors:
-                cleaned.append((number, row.data, [(error.field, str(error.message)) for error in row.errors]))
-            else:
-                importbatch.row_derive(row.data)
-                cleaned.append((number, row.data, []))
+        cleaned = _chunk_clean(job)
     batch_collected()
+    return cleaned
+
+
+def _chunk_clean(job: tuple[list[str], dict[str, str], list[tuple[int, list[str]]]]) -> list[CleanRow]:
+    headers, mapping, chunk = job
+    clean = RowCleaner(provinces=PROVINCES).for_columns(headers, mapping)
+    cleaned = []
+    for number, values in chunk:
+        row = clean(values)
+        if row.errors:
+            cleaned.append((number, row.data, [(error.field, str(error.message)) for error in row.errors]))
+        else:
+            importbatch.row_derive(row.data)
+            cleaned.append((number, row.data, []))
     return cleaned
 
 
 def _rows_check(job: tuple[list[str], dict[str, str], list[tuple[int, list[str]]]]) -> tuple[bytes, list[tuple[int, str, list]]]:
     """The check's work on a chunk: the cleaned rows as one frame for the import, and what
     the check itself needs of each row (number, site code, problems), so that only that
-    little crosses back from the worker process."""
-    cleaned = _rows_clean(job)
-    return importcache.frame_dumps(cleaned), [(number, data.get("site_code", ""), errors) for number, data, errors in cleaned]
+    little crosses back from the worker process.
+
+    The collector stays off until the rows are gone: they hold no cycles and are freed
+    when this returns, where a collection while they lived cost a tenth of the check.
+    """
+    with collector_paused():
+        cleaned = _chunk_clean(job)
+        summary = [(number, data.get("site_code", ""), errors) for number, data, errors in cleaned]
+        frame = importcache.frame_dumps(cleaned)
+        del cleaned
+    return frame, summary
 
 
 # An import this large changes the tables enough for the planner's statistics to mislead it.

@@ -26,11 +26,10 @@ from django.db.models.expressions import RawSQL
 from vicino.core.actor import Actor
 
 from .dbobjects import TRIGRAM_TABLE, WORDS_TABLE, WORDS_VECTOR
-from .folding import digits, edit_distance_at_most_one, fold, fold_query
+from .folding import TYPO_MIN_LENGTH, digits, edit_distance_at_most_one, fold_query
 from .models import ContactPoint, Customer, NameWord
 from .phones import phone_normalise
 
-TYPO_MIN_LENGTH = 4
 # A name search shows at most this many customers, the most recently added: ten pages,
 # more than anyone reads before adding a first name, and few enough to sort by name at once.
 SEARCH_LIMIT = 500
@@ -260,9 +259,3 @@ def name_word_neighbours(*, network_id: int, word: str) -> set[str]:
 def word_variants(word: str) -> set[str]:
     """The word and every form of it with one letter removed (the deletion neighbourhood)."""
     return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
-
-
-def name_words(*parts: str) -> set[str]:
-    """The folded words of a name worth correcting typos against."""
-    return {w for part in parts for w in fold(part).split() if len(w) >= TYPO_MIN_LENGTH and not w.isdigit()}
-

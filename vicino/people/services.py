@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from vicino.core.audit import audit_record, changes_apply, snapshot
 from vicino.core.models import Network, Site, User
 
-from .folding import fold
+from .folding import name_texts, name_words
 from .models import (
     CONSENT_CHANNELS,
     Address,
@@ -30,7 +30,7 @@ from .models import (
     Tag,
 )
 from .phones import phone_normalise
-from .search import name_words, word_variants
+from .search import word_variants
 from .queries import consent_grants_to_expire, months_before, retention_months
 
 CUSTOMER_EDITABLE_FIELDS = (
@@ -109,7 +109,7 @@ def search_text_for(customer: Customer) -> str:
 
 
 def search_text_of(first_name: str, last_name: str, company_name: str, member_number: str) -> str:
-    return " ".join(part for part in (fold(first_name), fold(last_name), fold(company_name), fold(member_number)) if part)
+    return name_texts(first_name, last_name, company_name, member_number).search_text
 
 
 def name_key_for(customer: Customer) -> str:
@@ -118,9 +118,7 @@ def name_key_for(customer: Customer) -> str:
 
 def name_key_of(first_name: str, last_name: str, company_name: str) -> str:
     """The folded name two records of the same person share, whatever the accents or apostrophes."""
-    if first_name or last_name:
-        return f"{fold(first_name)} {fold(last_name)}".strip()[:200]
-    return fold(company_name)[:200]
+    return name_texts(first_name, last_name, company_name).name_key
 
 
 def search_text_refresh(customer: Customer) -> None:
