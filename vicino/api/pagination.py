@@ -24,5 +24,5 @@ class CappedLimitOffsetPagination(LimitOffsetPagination):
         offset = pagination.offset
         limit = min(pagination.limit, self.max_limit)
         cap = capped.LIST_COUNT_CAP
-        counted = queryset.order_by()[: cap + 1].count()
+        counted = capped.capped_count(queryset, cap)
         return {self.items_attribute: queryset[offset : offset + limit], "count": min(counted, cap), "count_capped": counted > cap}

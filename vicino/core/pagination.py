@@ -12,6 +12,15 @@ from django.core.paginator import Paginator
 LIST_COUNT_CAP = 10_000
 
 
+def capped_count(rows, cap: int = LIST_COUNT_CAP) -> int:
+    """How many rows, counting at most cap + 1 of them (a queryset or a list)."""
+    if isinstance(rows, list) or not hasattr(rows, "values"):
+        return min(len(rows), cap + 1)
+    # Only the keys, unordered: the list's columns (a JSON of contacts, say) and its sort
+    # would cost more than the count.
+    return rows.order_by().values("pk")[: cap + 1].count()
+
+
 class CappedPaginator(Paginator):
     def __init__(self, object_list, per_page, *, cap: int | None = None, **kwargs) -> None:
         super().__init__(object_list, per_page, **kwargs)
@@ -20,10 +29,7 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         """The rows, or cap + 1 when there are more than cap."""
-        # No ordering: counting needs none, and sorting the capped rows would cost more than the count.
-        unordered = self.object_list.order_by() if hasattr(self.object_list, "order_by") else self.object_list
-        rows = unordered[: self.cap + 1]
-        return rows.count() if hasattr(rows, "count") and not isinstance(rows, list) else len(rows)
+        return capped_count(self.object_list, self.cap)
 
     @property
     def capped(self) -> bool:

@@ -85,7 +85,7 @@ class CustomerOut(Schema):
 
     @staticmethod
     def resolve_contact_points(customer: Customer) -> list:
-        return list(customer.contact_points.all())
+        return customer.contacts
 
     @staticmethod
     def resolve_address(customer: Customer):

@@ -28,7 +28,7 @@ def export_rows(customers: QuerySet[Customer]) -> Iterator[list[str]]:
     # The scoped list already brings the contact points, primary first.
     customers = customers.select_related("site").prefetch_related("addresses", "tags")
     for customer in customers.iterator(chunk_size=CHUNK):
-        points = list(customer.contact_points.all())
+        points = customer.contacts
         address = next(iter(customer.addresses.all()), None)
         row = [
             customer.external_id or str(customer.pk), customer.first_name, customer.last_name, customer.company_name,

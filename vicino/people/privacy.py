@@ -92,7 +92,7 @@ def customer_data(customer: Customer) -> dict[str, Any]:
         },
         "contact_points": [
             {"kind": p.kind, "value": p.value, "label": p.label, "primary": p.is_primary, "created_at": p.created_at}
-            for p in customer.contact_points.all()
+            for p in customer.contacts
         ],
         "addresses": [
             {"street": a.street, "cap": a.cap, "city": a.city, "province": a.province, "country": a.country}

@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Aggregate, Exists, OuterRef, Q, QuerySet, Subquery, TextField
 from django.utils import timezone
 
 from vicino.core.actor import Actor
@@ -16,12 +16,25 @@ DEFAULT_RETENTION_MONTHS = {Purpose.MARKETING: 24, Purpose.PROFILING: 12}
 
 
 def customer_list(*, actor: Actor) -> QuerySet[Customer]:
-    """The customers the actor may see (merged-away records are gone from lists), contacts at hand."""
+    """The customers the actor may see (merged-away records are gone from lists), contacts at
+    hand: `customer.contacts` reads them from a column of the same query."""
+    points = ContactPoint.objects.filter(customer=OuterRef("pk")).order_by().values("customer")
     return actor.scope(
         Customer.objects.filter(merged_into__isnull=True)
         .select_related("site")
-        .prefetch_related(Prefetch("contact_points", queryset=ContactPoint.objects.order_by("kind", "-is_primary", "pk")))
+        .annotate(contacts_listed=Subquery(points.annotate(rows=JSONRows("id", "kind", "value", "label", "is_primary", "created_at")).values("rows")))
     )
+
+
+class JSONRows(Aggregate):
+    """The group's rows as a JSON array of arrays, as text, on SQLite and PostgreSQL alike."""
+
+    function = "json_group_array"
+    template = "%(function)s(json_array(%(expressions)s))"
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, function="json_agg", template="%(function)s(json_build_array(%(expressions)s))::text", **extra)
 
 
 def customer_timeline(*, actor: Actor, customer: Customer, channel: str = "", kind: str = "") -> QuerySet[Interaction]:

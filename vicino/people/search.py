@@ -15,8 +15,9 @@ one before found nobody:
 See docs/decisions/003-customer-search.md.
 """
 
-import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import NamedTuple
 
 from django.db import connection, transaction
@@ -25,6 +26,7 @@ from django.db.models.expressions import RawSQL
 
 from vicino.core.actor import Actor
 
+from . import search_words
 from .dbobjects import TRIGRAM_TABLE, WORDS_TABLE, WORDS_VECTOR
 from .folding import TYPO_MIN_LENGTH, digits, edit_distance_at_most_one, fold_query
 from .models import ContactPoint, Customer, NameWord
@@ -35,6 +37,13 @@ from .phones import phone_normalise
 SEARCH_LIMIT = 500
 _PHONE_LIKE = re.compile(r"^[\d\s+().\-/]+$")
 _FISCAL_CODE = re.compile(r"[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]")
+
+
+class Among(NamedTuple):
+    """Whose customers a search looks among: a network's, and whether all of its live ones."""
+
+    network_id: int
+    everyone: bool
 
 
 class Found(NamedTuple):
@@ -65,11 +74,15 @@ def customer_find(*, actor: Actor, text: str, base: QuerySet[Customer] | None = 
     if not words:
         return Found(customers.none(), False)
     as_typed = [{word} for word in words]
-    found = _matching(customers, as_typed, limit, whole_words=True) or _matching(customers, as_typed, limit, whole_words=False)
+    # The default list of someone who sees the whole network holds every live customer of it.
+    among = Among(network_id=actor.membership.network_id, everyone=base is None and actor.is_head_office)
+    found = _matching(customers, as_typed, limit, whole_words=True, among=among) or _matching(
+        customers, as_typed, limit, whole_words=False, among=among
+    )
     if found is None:
         spelled = [_spellings(actor, word) for word in words]
         if spelled != as_typed:  # words too short to correct are not looked up again
-            found = _matching(customers, spelled, limit, whole_words=True)
+            found = _matching(customers, spelled, limit, whole_words=True, among=among)
     return found or Found(customers.none(), False)
 
 
@@ -103,7 +116,7 @@ def _by_phone(actor: Actor, text: str) -> QuerySet:
         return points.filter(value__endswith=digits(text)).values("customer_id")
 
 
-def _matching(customers: QuerySet[Customer], groups: list[set[str]], limit: int | None, *, whole_words: bool) -> Found | None:
+def _matching(customers: QuerySet[Customer], groups: list[set[str]], limit: int | None, *, whole_words: bool, among: "Among") -> Found | None:
     """The customers whose folded text has, for every group of spellings, one of them: at the
     start of a word (`whole_words`) or anywhere. None when there are none.
 
@@ -130,39 +143,89 @@ def _matching(customers: QuerySet[Customer], groups: list[set[str]], limit: int 
             return Found(matches, False) if matches.exists() else None
         ids, capped = _sqlite_newest(customers, table, query, limit)
         return Found(customers.filter(pk__in=_id_list(ids)), capped) if ids else None
-    # PostgreSQL: each condition written twice, for the two plans `_newest_first` chooses
-    # between: in the text index's terms (read through its GIN index) and as LIKE (checked
-    # row by row along the primary key). Given both at once, the planner multiplies their
+    return _postgres_matching(customers, indexed, limit, whole_words=whole_words, among=among)
+
+
+def _postgres_matching(
+    customers: QuerySet[Customer], groups: list[set[str]], limit: int | None, *, whole_words: bool, among: "Among"
+) -> Found | None:
+    """PostgreSQL: whole words from the word table when it answers cheaply (search_words.py);
+    otherwise the newest matches by the cheaper of two plans (`_newest_first`)."""
+    tsquery = None
+    if whole_words:
+        words = search_words.words_beginning(among.network_id, groups)
+        if any(found == [] for found in words):
+            return None  # a typed word begins no name of the network: nobody has them all
+        particles = search_words.particles(among.network_id, groups)
+        if limit is not None:
+            ids = search_words.newest(
+                customers, among.network_id, groups, words, limit, particles=particles, all_visible=among.everyone
+            )
+            if ids is not None:
+                return Found(customers.filter(pk__in=_id_list(ids[:limit])), len(ids) > limit) if ids else None
+        left_out = particles if len(particles) < len(groups) else set()
+        tsquery = search_words.lexemes(groups, words, leave_out=left_out)
+    # Each condition written twice, for the two plans `_newest_first` chooses between: in
+    # the text index's terms (read through its GIN index) and as LIKE (checked row by row
+    # along the primary key). Given both at once, the planner multiplies their
     # selectivities as if they were independent and misjudges by twenty times.
     by_row = by_index = customers.order_by()
-    for group in indexed:
+    for group in groups:
         by_row = by_row.filter(_any_of(group, whole_words, past_the_index=True))
-        if whole_words:
-            # Quoted lexemes, not parsed text: the words are [a-z0-9]+ (fold_query) and stay whole.
-            words = " | ".join(f"'{spelling}':*" for spelling in sorted(group))
-            by_index = by_index.filter(RawSQL(f"{WORDS_VECTOR} @@ %s::tsquery", [words], output_field=BooleanField()))
-        else:
+        if not whole_words:
             by_index = by_index.filter(_any_of(group, whole_words))  # pg_trgm's index serves this LIKE
-    if limit is None:
-        return Found(customers.filter(pk__in=by_index.values("pk")), False) if by_index.exists() else None
-    with transaction.atomic(), connection.cursor() as cursor:
-        # Parallel workers take longer to start than either plan takes to run. Set for this
-        # query only, then put back: inside a caller's transaction SET LOCAL would outlast it.
-        cursor.execute("SELECT current_setting('max_parallel_workers_per_gather'), set_config('max_parallel_workers_per_gather', '0', true)")
-        previous = cursor.fetchone()[0]
-        try:
-            ids = list(_newest_first(by_index, by_row, limit).values_list("pk", flat=True)[: limit + 1])
-        finally:
-            cursor.execute("SELECT set_config('max_parallel_workers_per_gather', %s, true)", [previous])
+    if tsquery is not None:
+        by_index = by_index.filter(RawSQL(f"{WORDS_VECTOR} @@ %s::tsquery", [tsquery], output_field=BooleanField()))
+        for i in left_out:
+            by_index = by_index.filter(_any_of(groups[i], whole_words, past_the_index=True))
+    if limit is None or not whole_words:
+        # Parts of words are looked for after whole words found nobody, and mostly find
+        # nobody too (a typo): the index says so at once, before any plan is weighed.
+        if not by_index.exists():
+            return None
+        if limit is None:
+            return Found(customers.filter(pk__in=by_index.values("pk")), False)
+    with _planner_settings():
+        ids = list(_newest_first(by_index, by_row, limit).values_list("pk", flat=True)[: limit + 1])
     return Found(customers.filter(pk__in=_id_list(ids[:limit])), len(ids) > limit) if ids else None
+
+
+@contextmanager
+def _planner_settings() -> Iterator[None]:
+    """PostgreSQL, while a plan for the newest matches is weighed and run: no parallel
+    workers and no JIT compilation, then put back (SQLite: nothing).
+
+    Parallel workers take longer to start than either plan takes to run, and a walk along
+    the primary key may be estimated dear enough to be compiled (100 ms) for a query of one.
+    The word table's queries are estimated cheap and need neither.
+    Set for the search only: inside a caller's transaction SET LOCAL would outlast it, so
+    they are put back (an error rolls the savepoint back, and them with it).
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    nested = connection.in_atomic_block
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('max_parallel_workers_per_gather'), current_setting('jit'),"
+            " set_config('max_parallel_workers_per_gather', '0', true), set_config('jit', 'off', true)"
+        )
+        workers, jit = cursor.fetchone()[:2]
+        yield
+        if nested:  # our own transaction's end puts them back by itself
+            cursor.execute(
+                "SELECT set_config('max_parallel_workers_per_gather', %s, true), set_config('jit', %s, true)", [workers, jit]
+            )
 
 
 def _id_list(ids: list[int]) -> RawSQL:
     """A subquery of these ids, as one parameter: the ORM's work on hundreds of IN
     parameters would cost more than the search, and the text index is not asked twice."""
+    # As text: the driver's adaptation of a list of ints costs a search 0.4 ms each time.
+    listed = ",".join(str(int(pk)) for pk in ids)
     if connection.vendor == "postgresql":
-        return RawSQL("SELECT unnest(%s::bigint[])", [ids])
-    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])
+        return RawSQL("SELECT unnest(%s::bigint[])", ["{" + listed + "}"])
+    return RawSQL("SELECT value FROM json_each(%s)", ["[" + listed + "]"])
 
 
 # SQLite's word index answers a prefix of two letters cheaply (a single letter begins too

@@ -3,19 +3,31 @@
 import pytest
 
 from vicino.conftest import actor_of
-from vicino.people import search, services
+from vicino.people import search, search_words, services
 from vicino.people.search import customer_search
 
 
+# PostgreSQL's plans, each forced by the settings it turns on (search_words.py, search.py).
+POSTGRES_PLANS = {
+    "word table": {},
+    "word table, particles checked one by one": {"PARTICLE_ENTRIES": -1},
+    "word table, too many to check one by one": {"PARTICLE_ENTRIES": -1, "DRIVE_BUDGET": 1},
+    "read the matches": {"MAX_WORDS": -1, "WALK_COST_RATIO": 1e12},
+    "walk the primary key": {"MAX_WORDS": -1, "WALK_COST_RATIO": 0},
+}
+
+
 def pytest_generate_tests(metafunc):
-    """On PostgreSQL every test runs through both plans for the newest matches; SQLite has one."""
-    plans = ["read the matches", "walk the primary key"] if metafunc.config.getoption("--db") == "postgres" else ["text index"]
+    """On PostgreSQL every test runs through every plan for the newest matches; SQLite has one."""
+    plans = list(POSTGRES_PLANS) if metafunc.config.getoption("--db") == "postgres" else ["text index"]
     metafunc.parametrize("search_plan", plans, indirect=True)
 
 
 @pytest.fixture(autouse=True)
 def search_plan(request, monkeypatch):
-    monkeypatch.setattr(search, "WALK_COST_RATIO", 0 if request.param == "walk the primary key" else 1e12)
+    # Where the GIN index is read, it reads the matches unless the plan says walk.
+    for name, value in {"WALK_COST_RATIO": 1e12, **POSTGRES_PLANS.get(request.param, {})}.items():
+        monkeypatch.setattr(search_words if hasattr(search_words, name) else search, name, value)
 
 
 @pytest.fixture
@@ -171,7 +183,11 @@ def test_the_plan_under_test_is_the_plan_taken(dario, people, request):
     sql = [query["sql"] for query in queries.captured_queries]
     if plan == "text index":  # SQLite's one plan: the word index, newest first
         assert any("people_customer_words MATCH" in q and "ORDER BY rowid DESC" in q for q in sql)
+    elif plan.startswith("word table"):
+        assert any("FROM people_customer_word a" in q and "LIMIT" in q for q in sql)
+        assert not any("EXPLAIN" in q for q in sql)  # no other plan was weighed
     else:
+        assert not any("FROM people_customer_word a" in q for q in sql)
         assert any('"id" + 0) DESC' in q for q in sql) == (plan == "read the matches")
 
 
@@ -191,3 +207,35 @@ def test_a_search_costs_the_same_queries_with_few_or_many_matches(dario, aurora,
     few = queries("galli")
     with django_assert_max_num_queries(few):
         list(customer_search(actor=actor_of(dario), text="fontana")[:50])
+
+
+def test_a_particle_and_a_name_find_everyone_with_both(dario, aurora, milano, request):
+    from vicino.people.search import customer_find
+
+    make = services.customer_create
+    for first, last in (("Marco", "De Luca"), ("Anna", "Luca Dei"), ("Dea", "Lucani"), ("Luca", "Bianchi"), ("Carla", "De Rossi")):
+        make(by=None, network=aurora, site=milano, first_name=first, last_name=last)
+    assert found(dario, "de luca") == {"Marco De Luca", "Anna Luca Dei", "Dea Lucani"}
+    assert found(dario, "marco de luca") == {"Marco De Luca"}
+    assert found(dario, "dea l") == {"Dea Lucani"}
+    newest = customer_find(actor=actor_of(dario), text="luca de", limit=2)
+    assert [c.first_name for c in newest.customers] == ["Anna", "Dea"] and newest.capped
+
+
+def test_a_renamed_merged_or_erased_customer_is_found_by_what_is_left(dario, aurora, milano):
+    from vicino.people import duplicates, privacy
+
+    make = services.customer_create
+    renamed = make(by=None, network=aurora, site=milano, first_name="Ettore", last_name="Vecchi")
+    services.customer_update(by=None, customer=renamed, data={"last_name": "Nuovi"})
+    assert found(dario, "vecchi") == set()
+    assert found(dario, "nuovi") == {"Ettore Nuovi"}
+
+    keep = make(by=None, network=aurora, site=milano, first_name="Gemma", last_name="Tosi")
+    away = make(by=None, network=aurora, site=milano, first_name="Gemma", last_name="Tosini")
+    duplicates.customer_merge(by=None, keep=keep, merge_away=away)
+    assert found(dario, "tosi") == {"Gemma Tosi"}
+
+    gone = make(by=None, network=aurora, site=milano, first_name="Ivo", last_name="Sparito")
+    privacy.customer_erase(by=None, customer=gone)
+    assert found(dario, "sparito") == set()
