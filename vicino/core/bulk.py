@@ -203,3 +203,33 @@ def bulk_writing() -> Iterator[None]:
                 # Copy the long log back now: until then every reader looks each page up in
                 # it, and searches right after a million-row import took half as long again.
                 cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+
+def indexes_drop(model: type[Model], names: Iterable[str]) -> None:
+    """Drop these of the indexes `model` declares, for a bulk load to build them once at its end."""
+    with connection.cursor() as cursor:
+        for name in names:
+            cursor.execute(f"DROP INDEX IF EXISTS {connection.ops.quote_name(name)}")
+
+
+def indexes_restore(*models: type[Model]) -> list[str]:
+    """Create every index the models declare (Meta.indexes) that the database lacks; returns their names.
+
+    A bulk load drops some and builds them again when it ends, also when it fails; only a
+    killed process leaves them out, and this puts them back: after every migrate, every day
+    and before a bulk load starts again.
+    """
+    created = []
+    # The editor only writes the statements: entered, SQLite's would check every foreign key
+    # of the database on leaving (seconds at a million customers).
+    editor = connection.schema_editor()
+    with connection.cursor() as cursor:
+        for model in models:
+            present = connection.introspection.get_constraints(cursor, model._meta.db_table)
+            for index in model._meta.indexes:
+                if index.name not in present:
+                    cursor.execute(str(index.create_sql(model, editor)))
+                    created.append(index.name)
+    if created:
+        logger.info("Indexes built: %s", ", ".join(created))
+    return created

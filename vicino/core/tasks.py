@@ -12,7 +12,10 @@ def mail_send(*, subject: str, body: str, to: list[str], reply_to: list[str] | N
 
 @task
 def database_statistics_refresh() -> None:
-    """Daily, and after a large import: let the query planner see the tables as they are now."""
-    from .bulk import statistics_refresh
+    """Daily: put back any index a killed bulk load left out, and let the query planner see the tables as they are now."""
+    from django.apps import apps
 
+    from .bulk import indexes_restore, statistics_refresh
+
+    indexes_restore(*apps.get_models())
     statistics_refresh()

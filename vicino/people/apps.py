@@ -47,6 +47,10 @@ class PeopleConfig(AppConfig):
 def _install_database_objects(sender, using: str = "default", **kwargs) -> None:
     from django.db import connections
 
+    from vicino.core.bulk import indexes_restore
+
     from .dbobjects import database_objects_install
 
     database_objects_install(connections[using])
+    if using == "default":
+        indexes_restore(*sender.get_models())  # any that a killed bulk import left out

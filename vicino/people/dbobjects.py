@@ -124,6 +124,15 @@ POSTGRES = [
 ]
 
 
+def search_triggers_drop(connection: BaseDatabaseWrapper) -> None:
+    """SQLite: stop keeping the text indexes in step, for a bulk load; `database_objects_install`
+    puts the triggers back and rebuilds the indexes from the customers."""
+    with connection.cursor() as cursor:
+        for name in SQLITE_TRIGGERS:
+            if name.startswith(tuple(FTS_TABLES)):
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
 def database_objects_install(connection: BaseDatabaseWrapper) -> None:
     tables = connection.introspection.table_names()
     if "people_customer" not in tables or "people_consentevent" not in tables:

@@ -70,8 +70,12 @@ class CheckedRowsWriter:
             self.temporary.unlink(missing_ok=True)
 
 
-def checked_rows(customer_import: CustomerImport, *, skip: int) -> Iterator[CleanRow] | None:
-    """The check's rows after `skip`, or None when there are none that fit this import."""
+def checked_rows(customer_import: CustomerImport, *, skip: int, dates: bool = True) -> Iterator[CleanRow] | None:
+    """The check's rows after `skip`, or None when there are none that fit this import.
+
+    `dates`: birth dates as dates, as the file's other readers give them; else as the ISO
+    text they are kept as (see `dates_restored`).
+    """
     path = _path(customer_import)
     if path is None or not path.exists():
         return None
@@ -83,10 +87,10 @@ def checked_rows(customer_import: CustomerImport, *, skip: int) -> Iterator[Clea
     if header != _header(customer_import):
         handle.close()
         return None
-    return _frames(handle, skip)
+    return _frames(handle, skip, dates)
 
 
-def _frames(handle, skip: int) -> Iterator[CleanRow]:
+def _frames(handle, skip: int, dates: bool) -> Iterator[CleanRow]:
     with handle:
         while True:
             size = handle.read(8)
@@ -96,11 +100,20 @@ def _frames(handle, skip: int) -> Iterator[CleanRow]:
             if skip >= len(frame):
                 skip -= len(frame)
                 continue
-            for number, data, errors in frame[skip:]:
-                if isinstance(data.get("birth_date"), str):
-                    data["birth_date"] = datetime.date.fromisoformat(data["birth_date"])
-                yield number, data, errors
+            if not dates:
+                yield from frame[skip:] if skip else frame
+            else:
+                for row in frame[skip:]:
+                    dates_restored(row[1])
+                    yield row
             skip = 0
+
+
+def dates_restored(data: dict) -> dict:
+    """A checked row with its birth date a date again."""
+    if isinstance(data.get("birth_date"), str):
+        data["birth_date"] = datetime.date.fromisoformat(data["birth_date"])
+    return data
 
 
 def checked_rows_discard(customer_import: CustomerImport) -> None:

@@ -7,7 +7,8 @@
 - Crash-safe: rows are applied in batches, each in one transaction together with the
   import's progress counter, so a killed import leaves whole batches only and
   `import_run` goes on from the first row not yet committed.
-- Fast: a batch is matched with a handful of queries and written with bulk inserts.
+- Fast: a batch is matched with a handful of queries and written with bulk inserts; a
+  large first import on SQLite loads in bulk (importbulk.py).
 """
 
 import hashlib
@@ -29,7 +30,7 @@ from vicino.core.bulk import batch_collected, bulk_writing, collector_paused, st
 from vicino.core.italy import PROVINCE_NAMES
 from vicino.core.models import Network, Site, User
 
-from . import importbatch, importcache
+from . import importbatch, importbulk, importcache
 from .importfile import MAX_BYTES, ImportFileError, file_read, mapping_guess
 from .importrows import RowCleaner
 from .models import Customer, CustomerImport, PrivacyNotice
@@ -226,7 +227,9 @@ def import_run(*, import_id: int) -> CustomerImport:
     )  # fmt: skip
     try:
         with bulk_writing(), collector_paused():
-            _batches_write(customer_import, context)
+            finished = importbulk.bulk_applies(customer_import) and importbulk.bulk_import(customer_import, context, BATCH_SIZE)
+            if not finished:
+                _batches_write(customer_import, context)
     except Exception as error:
         logger.exception("Import %s stopped at row %s", import_id, customer_import.rows_done)
         CustomerImport.objects.filter(pk=import_id).update(status=CustomerImport.Status.FAILED, failure=str(error)[:2000])
