@@ -24,6 +24,7 @@ from .models import (
     ConsentEvent,
     ContactPoint,
     Customer,
+    CustomerImport,
     Interaction,
     NameWord,
     PrivacyNotice,
@@ -93,25 +94,34 @@ def row_derive(data: dict) -> None:
     data["search_text"], data["name_key"], data["name_words"] = texts
 
 
-def batch_apply(context: BatchContext, rows: list[tuple[int, dict]]) -> tuple[int, int, int]:
-    """Write a batch of good rows; returns (created, updated, unchanged). The caller holds the transaction."""
+Problem = dict  # {"row", "field", "message"}, as the check reports them
+
+
+def batch_apply(context: BatchContext, rows: list[tuple[int, dict]]) -> tuple[int, int, int, list[Problem]]:
+    """Write a batch of good rows; returns (created, updated, unchanged, [rows that could not be]).
+    The caller holds the transaction."""
     matches = _match(context.network, [data for _n, data in rows])
     now = db_value(timezone.now())
     new, matched, repeated = rows_sort(rows, lambda keys: next((matches[key] for key in keys if key in matches), None) if matches else None)
-    _new_write(context, [data for data, _keys in new], now)
+    new, matched, problems = member_numbers_clashing(context, new, matched)
+    _new_write(context, [data for _number, data, _keys in new], now)
     updated, unchanged = matched_apply(context, matched, now)
-    return len(new), updated, unchanged + repeated
+    return len(new), updated, unchanged + repeated, problems
+
+
+Row = tuple[int, dict]
 
 
 def rows_sort(
-    rows: list[tuple[int, dict]], find: Callable[[list[str]], object | None]
-) -> tuple[list[tuple[dict, list[str]]], list[tuple[dict, object]], int]:
-    """([(new row, its keys)], [(row, the customer `find` matched it to)], rows repeating an earlier one of the batch)."""
-    new: list[tuple[dict, list[str]]] = []
-    matched: list[tuple[dict, object]] = []
+    rows: list[Row], find: Callable[[list[str]], object | None]
+) -> tuple[list[tuple[int, dict, list[str]]], list[tuple[int, dict, object]], int]:
+    """([(number, new row, its keys)], [(number, row, the customer `find` matched it to)],
+    rows repeating an earlier one of the batch)."""
+    new: list[tuple[int, dict, list[str]]] = []
+    matched: list[tuple[int, dict, object]] = []
     repeated = 0
     claimed: set[str] = set()
-    for _number, data in rows:
+    for number, data in rows:
         keys = _keys(data)
         if not claimed.isdisjoint(keys):
             # The same person twice in one batch: the first row wins, as it would across batches.
@@ -120,16 +130,50 @@ def rows_sort(
         claimed.update(keys)
         customer = find(keys)
         if customer is None:
-            new.append((data, keys))
+            new.append((number, data, keys))
         else:
-            matched.append((data, customer))
+            matched.append((number, data, customer))
     return new, matched, repeated
 
 
-def matched_apply(context: BatchContext, matched: list[tuple[dict, Customer]], now) -> tuple[int, int]:
+def member_numbers_clashing(context: BatchContext, new: list, matched: list) -> tuple[list, list, list[Problem]]:
+    """The new and matched rows without those whose member number is another customer's
+    (of the network, or of an earlier row of the batch), and the problems to report for them.
+
+    A member number is one member's: the uniqueness index would refuse the batch, and the
+    check only sees the file, not the customers already there.
+    """
+    wanted = {data["member_number"] for _n, data, *_rest in new if data.get("member_number")}
+    wanted |= {data["member_number"] for _n, data, customer in matched if data.get("member_number") and data["member_number"] != customer.member_number}
+    if not wanted:
+        return new, matched, []
+    owners = dict(Customer.objects.filter(network_id=context.network_id, member_number__in=wanted).values_list("member_number", "pk"))
+    problems: list[Problem] = []
+
+    def keep(number: int, data: dict, customer: Customer | None) -> bool:
+        member = data.get("member_number")
+        if not member or (customer is not None and member == customer.member_number):
+            return True
+        owner = owners.get(member)
+        if owner is not None and (customer is None or owner != customer.pk):
+            problems.append(member_number_problem(number, member))
+            return False
+        owners[member] = customer.pk if customer is not None else -number  # taken by this row now
+        return True
+
+    new = [row for row in new if keep(row[0], row[1], None)]
+    matched = [row for row in matched if keep(row[0], row[1], row[2])]
+    return new, matched, problems
+
+
+def member_number_problem(number: int, member: str) -> Problem:
+    return {"row": number, "field": "member_number", "message": _("The member number “%(value)s” already belongs to another customer.") % {"value": member}}
+
+
+def matched_apply(context: BatchContext, matched: list[tuple[int, dict, Customer]], now) -> tuple[int, int]:
     """Apply rows to the existing customers they matched; returns (updated, unchanged)."""
     changed: list[tuple[dict, Customer, dict]] = []
-    for data, customer in matched:
+    for _number, data, customer in matched:
         changes = _changes(customer, data)
         if changes or _contacts_missing(customer, data) or _consent_actions(customer, data, context):
             changed.append((data, customer, changes))
@@ -380,3 +424,22 @@ def tags_link(network: Network, links: list[tuple[int, list[str]]]) -> None:
     rows = [(customer_id, tags[n.casefold()].pk) for customer_id, names in links for n in names if n.casefold() in tags]
     rows_insert(through, ("customer_id", "tag_id"), rows, ignore_conflicts=True)
 
+
+# The problems an import reports on its page: the first ones, enough to fix a file by.
+REPORTED_ERRORS = 200
+
+
+def progress_save(customer_import: CustomerImport, *, rows: int, created: int, updated: int, unchanged: int, skipped: int, problems: list[dict]) -> None:
+    """Count a written batch in the import's progress (in the batch's transaction); the rows
+    it could not write join the check's report, unless the check reported them already."""
+    customer_import.rows_done += rows
+    customer_import.created_count += created
+    customer_import.updated_count += updated
+    customer_import.unchanged_count += unchanged
+    customer_import.skipped_count += skipped + len(problems)
+    reported = {error["row"] for error in customer_import.errors}
+    fresh = [problem for problem in problems if problem["row"] not in reported]
+    customer_import.errors = customer_import.errors + fresh[: max(0, REPORTED_ERRORS - len(customer_import.errors))]
+    customer_import.save(
+        update_fields=["rows_done", "created_count", "updated_count", "unchanged_count", "skipped_count", "errors", "updated_at"]
+    )

@@ -102,9 +102,10 @@ class _Planned:
     rows: int  # rows of the file in the batch, good and bad
     customers: tuple[int, int]  # rowid range of its staged customers (empty when first > last)
     points: tuple[int, int]
-    matched: list[tuple[dict, int]]  # rows for customers that exist, with their ids
+    matched: list[tuple[int, dict, int]]  # (number, row, customer id) for customers that exist
     repeated: int  # rows repeating an earlier one of the batch
     skipped: int
+    problems: list[dict]  # rows that could not be written, as the check reports them
     tags: list[tuple[int, list[str]]]
     words: set[str]
     now: str
@@ -168,12 +169,14 @@ def _network_keys(network_id: int) -> dict[str, int]:
     """Every key a row may match a customer of the network by (see importbatch._keys), to its customer."""
     keys: dict[str, int] = {}
     with connection.cursor() as cursor:
-        cursor.execute("SELECT id, external_id, fiscal_code FROM people_customer WHERE network_id = %s AND merged_into_id IS NULL", [network_id])
-        for pk, external, fiscal in cursor.fetchall():
+        cursor.execute("SELECT id, external_id, fiscal_code, member_number FROM people_customer WHERE network_id = %s AND merged_into_id IS NULL", [network_id])
+        for pk, external, fiscal, member in cursor.fetchall():
             if external:
                 keys.setdefault("x:" + external.casefold(), pk)
             if fiscal:
                 keys.setdefault("f:" + fiscal, pk)
+            if member:  # not a key rows match by: who holds each member number
+                keys["m:" + member] = pk
         cursor.execute(
             "SELECT p.customer_id, p.kind, p.value FROM people_contactpoint p JOIN people_customer c ON c.id = p.customer_id"
             " WHERE p.network_id = %s AND c.merged_into_id IS NULL",
@@ -240,12 +243,21 @@ def _stage(database, context, batch, keys, next_id, send) -> int:
 
     new, matched, repeated = importbatch.rows_sort(good, known)
     now = db_value(timezone.now())
-    customers, points, tags, words = [], [], [], set()
+    customers, points, tags, words, problems = [], [], [], set(), []
+    fresh = []
+    for number, data, row_keys in new:
+        member = data.get("member_number")
+        if member and "m:" + member in keys:
+            problems.append(importbatch.member_number_problem(number, member))
+            continue
+        fresh.append((data, row_keys))
     customer_row, contacts = importbatch.customer_row, importbatch._contacts
     consent_email, consent_sms, consent_phone, consent_profiling = importbatch.CONSENT_COLUMNS
-    for pk, (data, row_keys) in enumerate(new, start=next_id):
+    for pk, (data, row_keys) in enumerate(fresh, start=next_id):
         for key in row_keys:
             keys.setdefault(key, pk)
+        if member := data.get("member_number"):
+            keys["m:" + member] = pk
         get = data.get
         address = (get("street", ""), get("cap", ""), get("city", ""), get("province", ""))
         customers.append(
@@ -266,8 +278,8 @@ def _stage(database, context, batch, keys, next_id, send) -> int:
         database.executemany(f"INSERT INTO {table} VALUES ({', '.join(['?'] * len(columns))})", rows)
         ranges.append((first, first + len(rows) - 1))
     database.execute("COMMIT")
-    send.send(_Planned(len(batch), ranges[0], ranges[1], matched, repeated, len(batch) - len(good), tags, words, now))
-    return next_id + len(new)
+    send.send(_Planned(len(batch), ranges[0], ranges[1], matched, repeated, len(batch) - len(good), problems, tags, words, now))
+    return next_id + len(fresh)
 
 
 _NO_ADDRESS = (None, None, None, None)
@@ -316,14 +328,12 @@ def _batch_write(customer_import: CustomerImport, context: importbatch.BatchCont
                 )  # fmt: skip
     importbatch.tags_link(context.network, planned.tags)
     importbatch.words_remember(context, planned.words)
-    existing = importbatch.customers_for_update(context.network, [pk for _data, pk in planned.matched])
-    matched = [(importcache.dates_restored(data), existing[pk]) for data, pk in planned.matched if pk in existing]
+    existing = importbatch.customers_for_update(context.network, [pk for _number, _data, pk in planned.matched])
+    matched = [(number, importcache.dates_restored(data), existing[pk]) for number, data, pk in planned.matched if pk in existing]
+    _new, matched, problems = importbatch.member_numbers_clashing(context, [], matched)
     updated, unchanged = importbatch.matched_apply(context, matched, planned.now)
-    created = max(0, last - first + 1)
-    customer_import.rows_done += planned.rows
-    customer_import.created_count += created
-    customer_import.updated_count += updated
-    customer_import.unchanged_count += unchanged + planned.repeated
-    customer_import.skipped_count += planned.skipped
-    customer_import.save(update_fields=["rows_done", "created_count", "updated_count", "unchanged_count", "skipped_count", "updated_at"])
+    importbatch.progress_save(
+        customer_import, rows=planned.rows, created=max(0, last - first + 1), updated=updated,
+        unchanged=unchanged + planned.repeated, skipped=planned.skipped, problems=planned.problems + problems,
+    )  # fmt: skip
 

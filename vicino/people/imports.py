@@ -43,7 +43,7 @@ logger = logging.getLogger(__name__)
 # of the commit time of 5,000 (9 s against 43), and a killed import still loses at most
 # one batch (5 s of work). The progress bar moves a batch at a time.
 BATCH_SIZE = 50_000
-REPORTED_ERRORS = 200
+REPORTED_ERRORS = importbatch.REPORTED_ERRORS
 PROVINCES = set(PROVINCE_NAMES)
 CONSENT_COLUMNS = importbatch.CONSENT_COLUMNS
 # Cleaning a row (phones, codici fiscali, e-mails) is pure CPU: large files spread it over
@@ -134,7 +134,7 @@ def _rows_check(job: tuple[list[str], dict[str, str], list[tuple[int, list[str]]
     """
     with collector_paused():
         cleaned = _chunk_clean(job)
-        summary = [(number, data.get("site_code", ""), errors) for number, data, errors in cleaned]
+        summary = [(number, data.get("site_code", ""), data.get("member_number", ""), errors) for number, data, errors in cleaned]
         frame = importcache.frame_dumps(cleaned)
         del cleaned
     return frame, summary
@@ -175,16 +175,21 @@ def _check(customer_import: CustomerImport) -> CustomerImport:
     sites = importbatch.site_codes(customer_import.network)
     total = valid = bad = 0
     errors: list[dict] = []
+    members: dict[str, int] = {}
     kept = importcache.CheckedRowsWriter(customer_import)
     try:
         with collector_paused():
             for frame, summary in _chunks_map(customer_import, _rows_check):
                 batch_collected()
                 kept.add_frame(frame)
-                for number, code, row_errors in summary:
+                for number, code, member, row_errors in summary:
                     total += 1
                     if code and code.casefold() not in sites:
                         row_errors.append(("site_code", _("“%(value)s” is not a site code of this network.") % {"value": code}))
+                    if member and not row_errors:
+                        # A member number is one member's: a second row with it would be a second customer.
+                        if (first := members.setdefault(member, number)) != number:
+                            row_errors.append(("member_number", _("The member number “%(value)s” is also on row %(row)d.") % {"value": member, "row": first}))
                     if row_errors:
                         bad += 1
                         errors.extend({"row": number, "field": f, "message": m} for f, m in row_errors if len(errors) < REPORTED_ERRORS)
@@ -271,15 +276,8 @@ def _batches_write(customer_import: CustomerImport, context: importbatch.BatchCo
 def _batch_commit(customer_import: CustomerImport, context: importbatch.BatchContext, batch: list[CleanRow]) -> None:
     """Write one batch and advance the progress in the same transaction: all of it or none."""
     good = [(number, data) for number, data, errors in batch if not errors and _site_ok(data, context)]
-    created, updated, unchanged = importbatch.batch_apply(context, good)
-    customer_import.rows_done += len(batch)
-    customer_import.created_count += created
-    customer_import.updated_count += updated
-    customer_import.unchanged_count += unchanged
-    customer_import.skipped_count += len(batch) - len(good)
-    customer_import.save(
-        update_fields=["rows_done", "created_count", "updated_count", "unchanged_count", "skipped_count", "updated_at"]
-    )
+    created, updated, unchanged, problems = importbatch.batch_apply(context, good)
+    importbatch.progress_save(customer_import, rows=len(batch), created=created, updated=updated, unchanged=unchanged, skipped=len(batch) - len(good), problems=problems)
 
 
 def _site_ok(data: dict, context: importbatch.BatchContext) -> bool:

@@ -28,6 +28,8 @@ ROWS = [
     "C9;Paolo;Gallo;;paolo@example.it;;;;;;;;;;;;",
     "C10;Sara;Conti;;cliente.esistente@example.it;333 7777777;;;;;;;;;;sì;",  # matches a customer already there
     "C11;Ivo;Fontana;;ivo@example.it;;;;;;;;;;;;",
+    "C12;Ugo;Bassi;;ugo@example.it;;;;;;;S-1;;;;;",  # C1's member number: the check reports it
+    "C13;Rita;Sala;;rita@example.it;;;;;;;S-77;;;;;",  # a member number of a customer already there
 ]
 
 
@@ -76,23 +78,27 @@ def networks_alike(aurora, borgo):
             if not Site.objects.filter(network=network, code=code).exists():
                 site_create(by=None, network=network, code=code, name=f"{network.name} {city}", kind=Site.Kind.DEALERSHIP, city=city, province="MI")
         services.customer_create(by=None, network=network, first_name="Sara", last_name="Conti", emails=["cliente.esistente@example.it"])
+        services.customer_create(by=None, network=network, first_name="Teo", last_name="Vanni", member_number="S-77")
     return [services.privacy_notice_publish(by=None, network=n, version="2026.1", title="Informativa", text="…") for n in (aurora, borgo)]
 
 
 def test_a_bulk_load_writes_what_the_usual_import_writes(dario, roberta, aurora, borgo, monkeypatch):
     aurora_notice, borgo_notice = networks_alike(aurora, borgo)
     monkeypatch.setattr(imports, "BATCH_SIZE", 3)
-    monkeypatch.setattr(importbulk, "MIN_ROWS", 10**9)
-    usual = imported(roberta, borgo, borgo_notice, data=csv_of())
     monkeypatch.setattr(importbulk, "MIN_ROWS", 1)
     planned = []
     real_write = importbulk._batch_write
     monkeypatch.setattr(importbulk, "_batch_write", lambda *args: planned.append(1) or real_write(*args))
     loaded = imported(dario, aurora, aurora_notice, data=csv_of())
+    monkeypatch.setattr(importbulk, "MIN_ROWS", 10**9)
+    usual = imported(roberta, borgo, borgo_notice, data=csv_of())
 
-    assert len(planned) == 4  # the bulk load did write the file, a batch of three rows at a time
+    assert len(planned) == 5  # the bulk load did write the file, a batch of three rows at a time
     counts = ("created_count", "updated_count", "unchanged_count", "skipped_count", "rows_done")
-    assert [getattr(loaded, name) for name in counts] == [getattr(usual, name) for name in counts] == [8, 1, 1, 1, 11]
+    assert [getattr(loaded, name) for name in counts] == [getattr(usual, name) for name in counts] == [8, 1, 1, 3, 13]
+    assert [(e["row"], e["field"]) for e in loaded.errors] == [(e["row"], e["field"]) for e in usual.errors] == [
+        (8, "email"), (13, "member_number"), (14, "member_number")
+    ]  # fmt: skip
     expected, got = snapshot(borgo), snapshot(aurora)
     for part in expected:
         assert got[part] == expected[part], part
@@ -144,9 +150,9 @@ def test_a_killed_bulk_load_resumes_in_bulk_and_builds_its_indexes_at_the_end(da
     monkeypatch.setattr(importbulk, "MIN_ROWS", 10**9)  # too few rows now: only the missing indexes make it bulk
     imports.import_start(by=dario, customer_import=customer_import)
     done = imports.import_run(import_id=customer_import.pk)
-    assert (done.status, done.rows_done, done.created_count) == ("done", 11, 9)
+    assert (done.status, done.rows_done, done.created_count) == ("done", 13, 10)
     assert not importbulk._indexes_deferred()
-    assert Customer.objects.filter(network=aurora).count() == 9
+    assert Customer.objects.filter(network=aurora).count() == 10
 
     # The daily task puts back what a killed load left out, should nobody resume it.
     with connection.cursor() as cursor:
@@ -163,16 +169,16 @@ def test_a_customer_added_during_a_bulk_load_is_matched_the_usual_way(dario, aur
     done = imported(dario, aurora, notice, data=csv_of())
     assert done.status == "done"
     assert Customer.objects.filter(network=aurora, external_id="C11").count() == 1
-    assert (done.created_count, done.updated_count + done.unchanged_count) == (8, 2)
+    assert (done.created_count, done.updated_count + done.unchanged_count) == (9, 2)
     assert not importbulk._indexes_deferred()
 
 
 def test_a_bulk_load_is_for_large_files_against_few_customers(dario, aurora, notice, monkeypatch):
     customer_import = imports.import_upload(by=dario, network=aurora, site=None, upload=SimpleUploadedFile("clienti.csv", csv_of()))
     imports.import_check(customer_import=customer_import, mapping=customer_import.mapping, notice=notice)
-    assert not importbulk.bulk_applies(customer_import)  # ten rows: fewer than MIN_ROWS
+    assert not importbulk.bulk_applies(customer_import)  # eleven good rows: fewer than MIN_ROWS
     monkeypatch.setattr(importbulk, "MIN_ROWS", 1)
     assert importbulk.bulk_applies(customer_import)
-    for n in range(11):
+    for n in range(12):
         services.customer_create(by=None, network=aurora, first_name="Già", last_name=f"Cliente{n}")
     assert not importbulk.bulk_applies(customer_import)  # more customers than the file brings
