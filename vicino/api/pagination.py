@@ -25,4 +25,5 @@ class CappedLimitOffsetPagination(LimitOffsetPagination):
         limit = min(pagination.limit, self.max_limit)
         cap = capped.LIST_COUNT_CAP
         counted = capped.capped_count(queryset, cap)
-        return {self.items_attribute: queryset[offset : offset + limit], "count": min(counted, cap), "count_capped": counted > cap}
+        items = capped.rows_slice(queryset, offset, offset + limit)
+        return {self.items_attribute: items, "count": min(counted, cap), "count_capped": counted > cap}

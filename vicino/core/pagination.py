@@ -8,8 +8,21 @@ cap, and tells the template (`paginator.capped`) to say "more than" and suggest 
 from functools import cached_property
 
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 
 LIST_COUNT_CAP = 10_000
+
+
+def rows_slice(rows, start: int, stop: int):
+    """rows[start:stop] of an ordered list, the page's keys found first and only its own rows read whole.
+
+    A list's columns can cost (a customer's contacts are a subquery): read for the rows an
+    OFFSET passes over, page 150 of the customers cost PostgreSQL 7,500 of them.
+    """
+    if not isinstance(rows, QuerySet) or rows.query.distinct or rows.query.combinator:
+        return rows[start:stop]
+    keys = list(rows.values_list("pk", flat=True)[start:stop])
+    return list(rows.filter(pk__in=keys)) if keys else []
 
 
 def capped_count(rows, cap: int = LIST_COUNT_CAP) -> int:
@@ -30,6 +43,15 @@ class CappedPaginator(Paginator):
     def count(self) -> int:
         """The rows, or cap + 1 when there are more than cap."""
         return capped_count(self.object_list, self.cap)
+
+    def page(self, number):
+        """Django's page, its rows read through `rows_slice`."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(rows_slice(self.object_list, bottom, top), number, self)
 
     @property
     def capped(self) -> bool:
