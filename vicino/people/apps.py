@@ -15,10 +15,11 @@ class PeopleConfig(AppConfig):
 
         from .demo import demo_customers_build
 
-        from .tasks import consents_expire_all
+        from .tasks import consents_expire_all, search_indexes_repair
 
         post_migrate.connect(_install_database_objects, sender=self)
         daily_register(consents_expire_all)
+        daily_register(search_indexes_repair)
         demo_builder_register(demo_customers_build)
         from vicino.core import navigation
         from vicino.core.audit import action_labels_register

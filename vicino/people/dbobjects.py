@@ -124,13 +124,17 @@ POSTGRES = [
 ]
 
 
+def search_trigger_names() -> list[str]:
+    """SQLite: the triggers that keep the text indexes in step with the customers."""
+    return [name for name in SQLITE_TRIGGERS if name.startswith(tuple(FTS_TABLES))]
+
+
 def search_triggers_drop(connection: BaseDatabaseWrapper) -> None:
     """SQLite: stop keeping the text indexes in step, for a bulk load; `database_objects_install`
     puts the triggers back and rebuilds the indexes from the customers."""
     with connection.cursor() as cursor:
-        for name in SQLITE_TRIGGERS:
-            if name.startswith(tuple(FTS_TABLES)):
-                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+        for name in search_trigger_names():
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
 
 
 def database_objects_install(connection: BaseDatabaseWrapper) -> None:

@@ -191,7 +191,7 @@ def customers_for_update(network: Network, ids: Iterable[int]) -> dict[int, Cust
 def _keys(data: dict) -> list[str]:
     keys = []
     if data.get("external_id"):
-        keys.append("x:" + data["external_id"].casefold())
+        keys.append("x:" + data["external_id"])  # as the uniqueness index compares them: exactly
     if data.get("fiscal_code"):
         keys.append("f:" + data["fiscal_code"])
     keys += ["e:" + email for email in data.get("emails", [])]
@@ -221,7 +221,7 @@ def _match(network: Network, rows: list[dict]) -> dict[str, Customer]:
     ):  # fmt: skip
         if values:
             for pk, value in _in_query(sql, network.pk, sorted(values)):
-                found_ids.setdefault(prefix + (value.casefold() if prefix == "x:" else value), pk)
+                found_ids.setdefault(prefix + value, pk)
     if not found_ids:
         return {}
     by_pk = customers_for_update(network, found_ids.values())

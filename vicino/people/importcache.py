@@ -90,6 +90,15 @@ def checked_rows(customer_import: CustomerImport, *, skip: int, dates: bool = Tr
     return _frames(handle, skip, dates)
 
 
+def checked_rows_ready(customer_import: CustomerImport) -> bool:
+    """Whether the check's rows are there for this import."""
+    rows = checked_rows(customer_import, skip=0)
+    if rows is None:
+        return False
+    rows.close()
+    return True
+
+
 def _frames(handle, skip: int, dates: bool) -> Iterator[CleanRow]:
     with handle:
         while True:

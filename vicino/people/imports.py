@@ -134,7 +134,7 @@ def _rows_check(job: tuple[list[str], dict[str, str], list[tuple[int, list[str]]
     """
     with collector_paused():
         cleaned = _chunk_clean(job)
-        summary = [(number, data.get("site_code", ""), data.get("member_number", ""), errors) for number, data, errors in cleaned]
+        summary = [(number, data.get("site_code", ""), errors) for number, data, errors in cleaned]
         frame = importcache.frame_dumps(cleaned)
         del cleaned
     return frame, summary
@@ -175,21 +175,16 @@ def _check(customer_import: CustomerImport) -> CustomerImport:
     sites = importbatch.site_codes(customer_import.network)
     total = valid = bad = 0
     errors: list[dict] = []
-    members: dict[str, int] = {}
     kept = importcache.CheckedRowsWriter(customer_import)
     try:
         with collector_paused():
             for frame, summary in _chunks_map(customer_import, _rows_check):
                 batch_collected()
                 kept.add_frame(frame)
-                for number, code, member, row_errors in summary:
+                for number, code, row_errors in summary:
                     total += 1
                     if code and code.casefold() not in sites:
                         row_errors.append(("site_code", _("“%(value)s” is not a site code of this network.") % {"value": code}))
-                    if member and not row_errors:
-                        # A member number is one member's: a second row with it would be a second customer.
-                        if (first := members.setdefault(member, number)) != number:
-                            row_errors.append(("member_number", _("The member number “%(value)s” is also on row %(row)d.") % {"value": member, "row": first}))
                     if row_errors:
                         bad += 1
                         errors.extend({"row": number, "field": f, "message": m} for f, m in row_errors if len(errors) < REPORTED_ERRORS)

@@ -27,3 +27,18 @@ def consents_expire_all() -> int:
     from .services import consents_expire
 
     return sum(consents_expire(network=network) for network in Network.objects.all())
+
+
+@task
+def search_indexes_repair() -> int:
+    """Daily, on SQLite: put back the text indexes' triggers a killed bulk import left out (and
+    rebuild those indexes); returns whether any were missing."""
+    from django.db import connection
+
+    from .dbobjects import database_objects_install
+    from .importbulk import search_triggers_missing
+
+    if connection.vendor != "sqlite" or not search_triggers_missing():
+        return 0
+    database_objects_install(connection)
+    return 1

@@ -28,8 +28,10 @@ ROWS = [
     "C9;Paolo;Gallo;;paolo@example.it;;;;;;;;;;;;",
     "C10;Sara;Conti;;cliente.esistente@example.it;333 7777777;;;;;;;;;;sì;",  # matches a customer already there
     "C11;Ivo;Fontana;;ivo@example.it;;;;;;;;;;;;",
-    "C12;Ugo;Bassi;;ugo@example.it;;;;;;;S-1;;;;;",  # C1's member number: the check reports it
+    "C12;Ugo;Bassi;;ugo@example.it;;;;;;;S-1;;;;;",  # C1's member number, someone else
     "C13;Rita;Sala;;rita@example.it;;;;;;;S-77;;;;;",  # a member number of a customer already there
+    "c1;Nina;Bo;;nina@example.it;;;;;;;;;;;;",  # an external code differs from C1 by its case: someone else
+    "C15;Sara;Conti;;;333 7777777;;;;;;;;;;;",  # only the phone C10 gave Sara: Sara again, with a new code
 ]
 
 
@@ -95,7 +97,7 @@ def test_a_bulk_load_writes_what_the_usual_import_writes(dario, roberta, aurora,
 
     assert len(planned) == 5  # the bulk load did write the file, a batch of three rows at a time
     counts = ("created_count", "updated_count", "unchanged_count", "skipped_count", "rows_done")
-    assert [getattr(loaded, name) for name in counts] == [getattr(usual, name) for name in counts] == [8, 1, 1, 3, 13]
+    assert [getattr(loaded, name) for name in counts] == [getattr(usual, name) for name in counts] == [9, 2, 1, 3, 15]
     assert [(e["row"], e["field"]) for e in loaded.errors] == [(e["row"], e["field"]) for e in usual.errors] == [
         (8, "email"), (13, "member_number"), (14, "member_number")
     ]  # fmt: skip
@@ -103,7 +105,7 @@ def test_a_bulk_load_writes_what_the_usual_import_writes(dario, roberta, aurora,
     for part in expected:
         assert got[part] == expected[part], part
     sara = Customer.objects.get(network=aurora, first_name="Sara")
-    assert sara.external_id == "C10" and {p.value for p in sara.contact_points.all()} == {"cliente.esistente@example.it", "+393337777777"}
+    assert sara.external_id == "C15" and {p.value for p in sara.contact_points.all()} == {"cliente.esistente@example.it", "+393337777777"}
 
 
 def test_after_a_bulk_load_every_index_is_back_and_the_search_finds_everyone(dario, aurora, notice, bulk):
@@ -150,35 +152,77 @@ def test_a_killed_bulk_load_resumes_in_bulk_and_builds_its_indexes_at_the_end(da
     monkeypatch.setattr(importbulk, "MIN_ROWS", 10**9)  # too few rows now: only the missing indexes make it bulk
     imports.import_start(by=dario, customer_import=customer_import)
     done = imports.import_run(import_id=customer_import.pk)
-    assert (done.status, done.rows_done, done.created_count) == ("done", 13, 10)
+    assert (done.status, done.rows_done, done.created_count) == ("done", 15, 11)
     assert not importbulk._indexes_deferred()
-    assert Customer.objects.filter(network=aurora).count() == 10
+    assert Customer.objects.filter(network=aurora).count() == 11
 
-    # The daily task puts back what a killed load left out, should nobody resume it.
+    # The daily tasks put back what a killed load left out, should nobody resume it.
+    from vicino.people.tasks import search_indexes_repair
+
     with connection.cursor() as cursor:
         cursor.execute("DROP INDEX customer_network_name_key")
+        cursor.execute("DROP TRIGGER people_customer_fts_insert")
+    assert search_indexes_repair.call() == 1
     database_statistics_refresh.call()
     assert not importbulk._indexes_deferred()
+    services.customer_create(by=None, network=aurora, first_name="Zeno", last_name="Nuovissimo")
+    assert found_names(dario, "nuovissimo") == {"Zeno Nuovissimo"}
 
 
 def test_a_customer_added_during_a_bulk_load_is_matched_the_usual_way(dario, aurora, notice, bulk, monkeypatch):
     # The planner's keys were read before this customer came: the uniqueness index refuses the
     # staged copy, and the rest of the file is imported the usual way, which finds them.
     services.customer_create(by=None, network=aurora, first_name="Ivo", last_name="Fontana", external_id="C11")
-    monkeypatch.setattr(importbulk, "_network_keys", lambda network_id: {})
+    monkeypatch.setattr(importbulk, "_network_keys", lambda network_id: ({}, {}))
     done = imported(dario, aurora, notice, data=csv_of())
     assert done.status == "done"
     assert Customer.objects.filter(network=aurora, external_id="C11").count() == 1
-    assert (done.created_count, done.updated_count + done.unchanged_count) == (9, 2)
+    assert (done.created_count, done.updated_count + done.unchanged_count) == (10, 3)
     assert not importbulk._indexes_deferred()
+
+
+def found_names(user, text):
+    from vicino.conftest import actor_of
+    from vicino.people.search import customer_search
+
+    return {c.display_name for c in customer_search(actor=actor_of(user), text=text)}
+
+
+def test_a_customer_merged_away_during_a_bulk_load_leaves_their_row_a_new_customer(dario, aurora, notice, bulk, monkeypatch):
+    from vicino.people import duplicates, importbatch
+
+    sara, other = (services.customer_create(by=None, network=aurora, first_name="Sara", last_name=f"Conti{n}",
+                                            emails=[f"{n}cliente.esistente@example.it"]) for n in ("", "bis"))  # fmt: skip
+    real = importbatch.customers_for_update
+
+    def merged_meanwhile(network, ids):
+        if sara.pk in set(ids) and Customer.objects.filter(pk=sara.pk, merged_into__isnull=True).exists():
+            duplicates.customer_merge(by=None, keep=other, merge_away=Customer.objects.get(pk=sara.pk))
+        return real(network, ids)
+
+    monkeypatch.setattr(importbatch, "customers_for_update", merged_meanwhile)
+    done = imported(dario, aurora, notice, data=csv_of())
+    counts = (done.created_count, done.updated_count, done.unchanged_count, done.skipped_count)
+    assert sum(counts) == done.rows_done == 15
+    assert Customer.objects.filter(network=aurora, external_id="C10", merged_into__isnull=True).exists()
 
 
 def test_a_bulk_load_is_for_large_files_against_few_customers(dario, aurora, notice, monkeypatch):
     customer_import = imports.import_upload(by=dario, network=aurora, site=None, upload=SimpleUploadedFile("clienti.csv", csv_of()))
     imports.import_check(customer_import=customer_import, mapping=customer_import.mapping, notice=notice)
-    assert not importbulk.bulk_applies(customer_import)  # eleven good rows: fewer than MIN_ROWS
+    assert not importbulk.bulk_applies(customer_import)  # fourteen good rows: fewer than MIN_ROWS
     monkeypatch.setattr(importbulk, "MIN_ROWS", 1)
     assert importbulk.bulk_applies(customer_import)
-    for n in range(12):
+    for n in range(15):
         services.customer_create(by=None, network=aurora, first_name="Già", last_name=f"Cliente{n}")
     assert not importbulk.bulk_applies(customer_import)  # more customers than the file brings
+
+    # Another import while indexes are out (a load running, or killed) goes the usual way.
+    monkeypatch.setattr(importbulk, "MIN_ROWS", 10**9)
+    with connection.cursor() as cursor:
+        cursor.execute("DROP INDEX customer_network_name_key")
+    assert not importbulk.bulk_applies(customer_import)
+    # Without the check's rows to read, there is no bulk load either.
+    monkeypatch.setattr(importbulk, "MIN_ROWS", 1)
+    importbulk.Path(customer_import.file.path + ".checked").unlink()
+    assert not importbulk.bulk_applies(customer_import)

@@ -211,17 +211,17 @@ def test_a_birth_date_survives_the_checked_rows(dario, aurora, notice):
     assert Customer.objects.get(last_name="Esposito").birth_date == datetime.date(1961, 3, 7)
 
 
-def test_a_member_number_twice_in_a_file_is_reported_and_imported_once(dario, aurora, notice):
-    data = "Codice cliente;Nome;Cognome;E-mail;Numero socio\r\nA1;Anna;Rossi;anna@example.it;S-1\r\nA2;Bruno;Verdi;bruno@example.it;S-1\r\n"
-    customer_import = upload(dario, aurora, data.encode())
-    imports.import_check(customer_import=customer_import, mapping=customer_import.mapping, notice=notice)
-    assert (customer_import.valid_rows, customer_import.error_rows) == (1, 1)
-    assert customer_import.errors == [{"row": 3, "field": "member_number", "message": "Il numero socio “S-1” è anche alla riga 2."}]
-    imports.import_start(by=dario, customer_import=customer_import)
-    done = imports.import_run(import_id=customer_import.pk)
-    assert (done.status, done.created_count, done.skipped_count) == ("done", 1, 1)
+def test_a_member_number_on_two_people_in_a_file_goes_to_the_first_and_the_second_is_reported(dario, aurora, notice):
+    data = (
+        "Codice cliente;Nome;Cognome;E-mail;Numero socio\r\n"
+        "A1;Anna;Rossi;anna@example.it;S-1\r\n"
+        "A2;Bruno;Verdi;bruno@example.it;S-1\r\n"  # someone else with Anna's number
+        "A1;Anna;Rossi;anna@example.it;S-1\r\n"  # Anna again: the same member, nothing wrong
+    )
+    done = check_and_run(upload(dario, aurora, data.encode()), notice)
+    assert (done.status, done.created_count, done.unchanged_count, done.skipped_count) == ("done", 1, 1, 1)
+    assert done.errors == [{"row": 3, "field": "member_number", "message": "Il numero socio “S-1” appartiene già a un altro cliente."}]
     assert Customer.objects.get(member_number="S-1").first_name == "Anna"
-    assert len(done.errors) == 1  # reported once, by the check
 
 
 def test_a_member_number_of_another_customer_skips_the_row_and_says_why(dario, aurora, notice):
