@@ -147,7 +147,9 @@ def member_numbers_clashing(context: BatchContext, new: list, matched: list) -> 
     wanted |= {data["member_number"] for _n, data, customer in matched if data.get("member_number") and data["member_number"] != customer.member_number}
     if not wanted:
         return new, matched, []
-    owners = dict(Customer.objects.filter(network_id=context.network_id, member_number__in=wanted).values_list("member_number", "pk"))
+    # The condition of the partial unique index, written out for both planners to use it.
+    in_use = "SELECT id, member_number FROM people_customer WHERE network_id = %s AND NOT (member_number = '') AND member_number"
+    owners = {member: pk for pk, member in _in_query(in_use, context.network_id, sorted(wanted))}
     problems: list[Problem] = []
 
     def keep(number: int, data: dict, customer: Customer | None) -> bool:
