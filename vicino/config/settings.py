@@ -51,6 +51,7 @@ CSRF_TRUSTED_ORIGINS = env_list("VICINO_CSRF_TRUSTED_ORIGINS")
 VICINO_APPS = [
     "vicino.core",
     "vicino.people",
+    "vicino.sales",
     "vicino.api",
 ]
 
