@@ -302,7 +302,7 @@ def _changes(customer: Customer, data: dict) -> dict:
     return changes
 
 
-_EMAIL, _PHONE = ContactPoint.Kind.EMAIL.value, ContactPoint.Kind.PHONE.value  # plain text: marshal keeps it
+_EMAIL, _PHONE = ContactPoint.Kind.EMAIL.value, ContactPoint.Kind.PHONE.value
 
 
 def _contacts(data: dict) -> list[tuple[str, str]]:

@@ -28,6 +28,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 from django.utils.translation import gettext as _
 
+from vicino.people.importfile import ImportFileError
 from vicino.people.importrows import decimal_parse
 
 KM_PER_MILE = Decimal("1.609344")
@@ -35,13 +36,8 @@ INTERESTS = {"buy", "lease", "sell", "trade-in", "test-drive"}
 _PROSPECT_RE = re.compile(rb"<\s*(?:\w+:)?prospect\b.*?<\s*/\s*(?:\w+:)?prospect\s*>", re.IGNORECASE | re.DOTALL)
 
 
-class AdfError(Exception):
+class AdfError(ImportFileError):
     """A document that cannot be read at all, with a stable code and a message for the sender."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 @dataclass(frozen=True)
