@@ -182,6 +182,10 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("VICINO_EMAIL_FROM", "Vicino <noreply@localhost>")
+# The address people reach Vicino at, for links in e-mails sent outside a request (alerts).
+VICINO_BASE_URL = os.environ.get("VICINO_BASE_URL", "http://localhost:8000")
+# A folder where lead portals drop ADF files; the worker imports them (empty: no pickup).
+VICINO_ADF_INBOX = os.environ.get("VICINO_ADF_INBOX", "")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Background work: Django's tasks API, stored in our own database by django-tasks-db.

@@ -6,6 +6,7 @@ from vicino.api.api import api
 urlpatterns = [
     path("", include("vicino.core.urls")),
     path("customers/", include("vicino.people.urls")),
+    path("", include("vicino.sales.urls")),
     path("api/v1/", api.urls),
     path("tokens/", include("vicino.api.urls")),
     path("admin/", admin.site.urls),

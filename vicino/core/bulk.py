@@ -8,6 +8,8 @@ for the database once per value, and hand the rows to the driver in one call.
 import datetime
 import gc
 import logging
+import operator
+from enum import Enum
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
@@ -233,3 +235,49 @@ def indexes_restore(*models: type[Model]) -> list[str]:
     if created:
         logger.info("Indexes built: %s", ", ".join(created))
     return created
+
+
+def objects_insert(model: type[Model], objects: Sequence[Model], *, one_statement: bool = False) -> None:
+    """Insert unsaved instances of `model` with `rows_insert`, each given a reserved primary key
+    (set on the instance, as bulk_create would): for batches whose ORM compilation would cost
+    more than the insert. Values are read as the instances hold them; auto_now fields are set."""
+    if not objects:
+        return
+    import json
+
+    from django.db.models import DateField, DateTimeField, JSONField
+
+    for obj, pk in zip(objects, ids_reserve(model, len(objects)), strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+    now = datetime.datetime.now(datetime.UTC)
+    adapted: dict = {}  # a batch's rows mostly share their timestamps: adapt each once
+
+    def when(value):
+        if value not in adapted:
+            adapted[value] = db_value(value)
+        return adapted[value]
+
+    columns, readers = [], []
+    for field in model._meta.concrete_fields:
+        columns.append(field.column)
+        attname = field.attname
+        if isinstance(field, DateTimeField) and (field.auto_now or field.auto_now_add):
+            readers.append(lambda obj, a=attname: when(getattr(obj, a) or now))
+        elif isinstance(field, (DateField, DateTimeField)):
+            readers.append(lambda obj, a=attname: when(getattr(obj, a)))
+        elif field.is_relation:
+            # A related object saved after it was assigned: its id, as bulk_create would take it.
+            readers.append(lambda obj, a=attname, f=field: getattr(obj, a) if getattr(obj, a) is not None else getattr(f.get_cached_value(obj, None), "pk", None))
+        elif isinstance(field, JSONField):
+            readers.append(lambda obj, a=attname: json.dumps(getattr(obj, a)))
+        elif field.choices:
+            readers.append(lambda obj, a=attname: _plain(getattr(obj, a)))
+        else:
+            readers.append(operator.attrgetter(attname))
+    rows_insert(model, columns, [tuple(read(obj) for read in readers) for obj in objects], one_statement=one_statement)
+
+
+def _plain(value):
+    """A choice's enum member as its value (the drivers want plain types)."""
+    return value.value if isinstance(value, Enum) else value

@@ -1,7 +1,8 @@
-"""Daily tasks: apps register them; every worker checks now and then and enqueues what is due today.
+"""Daily and frequent tasks: apps register them; every worker checks now and then and enqueues what is due.
 
 The database decides which worker enqueues a task: the first to insert the
-(name, day) row of `ScheduledRun` wins, so several workers never run it twice.
+(name, day) row of `ScheduledRun` wins, so several workers never run it twice. A task
+that runs every few minutes gets one row per slot of the day ("name@14:35").
 """
 
 import logging
@@ -16,26 +17,36 @@ from .models import ScheduledRun
 logger = logging.getLogger(__name__)
 
 _DAILY: dict[str, Task] = {}
-CHECK_EVERY_SECONDS = 600
+_FREQUENT: dict[str, tuple[Task, int]] = {}
+CHECK_EVERY_SECONDS = 60
 
 
 def daily_register(task: Task) -> None:
     _DAILY[task.module_path] = task
 
 
+def every_minutes_register(task: Task, minutes: int) -> None:
+    """Run `task` once in every slot of `minutes` minutes (slots start at midnight)."""
+    _FREQUENT[task.module_path] = (task, minutes)
+
+
 def daily_enqueue_due() -> list[str]:
     """Enqueue each daily task not yet enqueued today; returns the names enqueued."""
-    today = timezone.localdate()
+    now = timezone.localtime()
+    due = [(name, name, task) for name, task in _DAILY.items()]
+    for name, (task, minutes) in _FREQUENT.items():
+        slot = (now.hour * 60 + now.minute) // minutes * minutes
+        due.append((name, f"{name}@{slot // 60:02d}:{slot % 60:02d}", task))
     enqueued = []
-    for name, task in _DAILY.items():
+    for name, run_name, task in due:
         try:
             with transaction.atomic():
-                ScheduledRun.objects.create(name=name, day=today)
+                ScheduledRun.objects.create(name=run_name, day=now.date())
                 task.enqueue()
         except IntegrityError:
             continue
         enqueued.append(name)
-        logger.info("Enqueued daily task %s", name)
+        logger.info("Enqueued scheduled task %s", run_name)
     return enqueued
 
 

@@ -12,7 +12,19 @@ from .services import email_normalise
 from .models import CONSENT_CHANNELS, Channel, ConsentEvent, ContactPoint, Customer, CustomerLink, PrivacyNotice, PrivacyRequest, Purpose, Tag
 
 
-class CustomerForm(forms.ModelForm):
+class EmailPhoneCleaning:
+    """A form's optional `email` and `phone` fields, normalised as every contact point is stored."""
+
+    def clean_email(self) -> str:
+        value = self.cleaned_data.get("email", "")
+        return email_normalise(value) if value.strip() else ""
+
+    def clean_phone(self) -> str:
+        value = self.cleaned_data.get("phone", "")
+        return phone_normalise(value) if value.strip() else ""
+
+
+class CustomerForm(EmailPhoneCleaning, forms.ModelForm):
     """The record itself; on creation also the first e-mail, phone and address."""
 
     email = forms.CharField(label=_("E-mail"), required=False)
@@ -43,13 +55,6 @@ class CustomerForm(forms.ModelForm):
     def clean_tag_names(self) -> list[str]:
         return [name.strip() for name in self.cleaned_data.get("tag_names", "").split(",") if name.strip()]
 
-    def clean_email(self) -> str:
-        value = self.cleaned_data.get("email", "")
-        return email_normalise(value) if value.strip() else ""
-
-    def clean_phone(self) -> str:
-        value = self.cleaned_data.get("phone", "")
-        return phone_normalise(value) if value.strip() else ""
 
 
 class ContactPointForm(forms.Form):
