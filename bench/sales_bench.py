@@ -135,6 +135,20 @@ def bench_import(network, total: int, per_document: int, known: list[str]) -> No
           f" (min {min(per_doc):,.0f}, max {max(per_doc):,.0f})")  # fmt: skip
 
 
+def board_site(network):
+    """A site opened after the import, so that its board holds exactly the leads given to it."""
+    from vicino.conftest import PASSWORD
+    from vicino.core import services
+    from vicino.core.models import Site
+    from vicino.core.roles import Role
+
+    site = services.site_create(by=None, network=network, code="BA01", name="Aurora Bari", kind=Site.Kind.DEALERSHIP, city="Bari", province="BA")
+    for k in range(3):
+        user = services.user_create(by=None, email=f"sales{k}@ba01.example", full_name=f"Consulente {k} Bari", password=PASSWORD)
+        services.membership_create(by=None, user=user, network=network, site=site, role=Role.SALES_CONSULTANT)
+    return site
+
+
 def bench_board(network, site, open_leads: int, runs: int) -> None:
     from vicino.core.models import Membership
     from vicino.sales.adfimport import adf_import
@@ -182,7 +196,7 @@ def main() -> None:
     network, sites = setup()
     known = seed_customers(network, args.known)
     bench_import(network, args.leads, args.per_document, known)
-    bench_board(network, sites[-1], args.board_leads, args.runs)
+    bench_board(network, board_site(network), args.board_leads, args.runs)
 
 
 if __name__ == "__main__":

@@ -281,3 +281,59 @@ def objects_insert(model: type[Model], objects: Sequence[Model], *, one_statemen
 def _plain(value):
     """A choice's enum member as its value (the drivers want plain types)."""
     return value.value if isinstance(value, Enum) else value
+
+
+def values_insert(model: type[Model], rows: Sequence[dict]) -> list[int]:
+    """Insert rows given as {attname: value} (a missing field takes its default, worked out once
+    for the batch) with reserved primary keys; returns the keys. Cheaper than instances where
+    nothing reads the rows back: building a model instance costs more than inserting it."""
+    if not rows:
+        return []
+    import json
+
+    from django.db.models import DateField, DateTimeField, JSONField
+
+    ids = ids_reserve(model, len(rows))
+    now = datetime.datetime.now(datetime.UTC)
+    columns, readers = [], []
+    for field in model._meta.concrete_fields:
+        columns.append(field.column)
+        if field.primary_key:
+            readers.append(None)
+            continue
+        default = now if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False) else field.get_default()
+        if isinstance(field, (DateField, DateTimeField)):
+            default = db_value(default)
+            adapt = db_value
+        elif isinstance(field, JSONField):
+            adapt = json.dumps
+        elif field.choices:
+            adapt = _plain
+        else:
+            adapt = None
+        readers.append((field.attname, default, adapt))
+    adapted: dict = {}
+    table = []
+    for pk, row in zip(ids, rows, strict=True):
+        values = []
+        for reader in readers:
+            if reader is None:
+                values.append(pk)
+                continue
+            name, default, adapt = reader
+            if name not in row:
+                values.append(default)
+            elif adapt is None:
+                values.append(row[name])
+            else:
+                value = row[name]
+                if adapt is db_value and value in adapted:
+                    values.append(adapted[value])
+                    continue
+                converted = adapt(value)
+                if adapt is db_value:
+                    adapted[value] = converted
+                values.append(converted)
+        table.append(tuple(values))
+    rows_insert(model, columns, table)
+    return ids

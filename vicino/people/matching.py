@@ -17,8 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vicino.core.audit import snapshot
-from vicino.core.bulk import objects_insert
+from vicino.core.bulk import objects_insert, values_insert
 from vicino.core.italy import PROVINCE_CHOICES
 from vicino.core.models import AuditEntry, Network, Site, User
 
@@ -142,19 +141,19 @@ def _customers_write(*, by, network: Network, site: Site | None, new: list, chan
     points, addresses = [], []
     for customer, (person, emails, phones) in zip(customers, new, strict=True):
         for kind, values in ((ContactPoint.Kind.EMAIL, emails), (ContactPoint.Kind.PHONE, phones)):
-            points += [ContactPoint(network_id=network.pk, customer=customer, kind=kind, value=v, is_primary=i == 0, created_at=now)
+            points += [{"network_id": network.pk, "customer_id": customer.pk, "kind": kind, "value": v, "is_primary": i == 0, "created_at": now}
                        for i, v in enumerate(values)]  # fmt: skip
         address = _address(customer, person)
         if address is not None:
             addresses.append(address)
-    objects_insert(ContactPoint, points)
+    values_insert(ContactPoint, points)
     objects_insert(Address, addresses)
     name_words_remember(network_id=network.pk, words=words)
     actor = by if by is not None and by.is_authenticated else None
-    objects_insert(AuditEntry, [
-        AuditEntry(network_id=network.pk, site=site, actor=actor, action="customer.create", target_type=Customer._meta.label,
-                   target_id=str(c.pk), target_repr=str(c)[:200], created_at=now,
-                   changes=snapshot(c, ["first_name", "last_name", "company_name"]))
+    values_insert(AuditEntry, [
+        {"network_id": network.pk, "site_id": site.pk if site else None, "actor_id": actor.pk if actor else None, "action": "customer.create",
+         "target_type": Customer._meta.label_lower, "target_id": str(c.pk), "target_repr": c.display_name[:200], "created_at": now,
+         "changes": {"first_name": [None, c.first_name], "last_name": [None, c.last_name], "company_name": [None, c.company_name]}}
         for c in customers
     ])  # fmt: skip
     interactions_record_many(entries=(

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vicino.core.audit import audit_record, changes_apply, snapshot
-from vicino.core.bulk import objects_insert
+from vicino.core.bulk import values_insert
 from vicino.core.models import Network, Site, User
 
 from .folding import name_texts, name_words
@@ -72,19 +72,21 @@ def interaction_record(
 
 def interactions_record_many(*, entries: Iterable[dict]) -> int:
     """Put many entries on customers' timelines at once (an import of leads); each entry holds
-    customer_id, network_id, channel, kind, summary and optionally site_id, actor, occurred_at, ref."""
+    customer_id, network_id, channel, kind, summary and optionally site_id, actor, occurred_at, and
+    ref (a saved record) or ref_type and ref_id."""
     now = timezone.now()
-    rows = [
-        Interaction(
-            network_id=entry["network_id"], site_id=entry.get("site_id"), customer_id=entry["customer_id"], channel=entry["channel"],
-            kind=entry["kind"], summary=entry["summary"][:500], occurred_at=entry.get("occurred_at") or now, created_at=now,
-            actor=entry["actor"] if entry.get("actor") is not None and entry["actor"].is_authenticated else None,
-            ref_type=entry["ref"]._meta.label_lower if entry.get("ref") is not None else "",
-            ref_id=str(entry["ref"].pk) if entry.get("ref") is not None else "",
-        )
-        for entry in entries
-    ]  # fmt: skip
-    objects_insert(Interaction, rows)
+    rows = []
+    for entry in entries:
+        actor, ref = entry.get("actor"), entry.get("ref")
+        rows.append({
+            "network_id": entry["network_id"], "site_id": entry.get("site_id"), "customer_id": entry["customer_id"],
+            "channel": entry["channel"], "kind": entry["kind"], "summary": entry["summary"][:500],
+            "occurred_at": entry.get("occurred_at") or now, "created_at": now,
+            "actor_id": actor.pk if actor is not None and actor.is_authenticated else None,
+            "ref_type": ref._meta.label_lower if ref is not None else entry.get("ref_type", ""),
+            "ref_id": str(ref.pk) if ref is not None else entry.get("ref_id", ""),
+        })  # fmt: skip
+    values_insert(Interaction, rows)
     return len(rows)
 
 

@@ -12,6 +12,7 @@ imported in seconds (bench/sales_bench.py).
 import hashlib
 import logging
 from dataclasses import dataclass
+from functools import cached_property
 from decimal import Decimal
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vicino.core.audit import audit_record
-from vicino.core.bulk import objects_insert
+from vicino.core.bulk import values_insert
 from vicino.core.italy import PROVINCE_CHOICES
 from vicino.core.models import Network, Site, User
 from vicino.people import services as people
@@ -46,8 +47,12 @@ _PREFERRED = {"email": Channel.EMAIL, "phone": Channel.PHONE}
 @dataclass
 class AdfImportResult:
     document: AdfDocument
-    leads: list[Lead]
+    lead_ids: list[int]
     problems: list[AdfProblem]
+
+    @cached_property
+    def leads(self) -> list[Lead]:
+        return list(Lead.objects.filter(pk__in=self.lead_ids).order_by("adf_prospect", "pk"))
 
 
 def adf_import(*, by: User | None, network: Network, data: bytes, filename: str = "", source: str = AdfDocument.Source.UPLOAD) -> AdfImportResult:
@@ -66,7 +71,7 @@ def adf_import(*, by: User | None, network: Network, data: bytes, filename: str 
         if not router.sites and read.prospects:
             raise AdfError("no_site", _("The network has no site that takes leads yet."))
         models = _catalogue(network)
-        leads: list[Lead] = []
+        leads: list[int] = []
         for start in range(0, len(read.prospects), BATCH):
             leads += _batch_import(by, network, document, router, models, read.prospects[start : start + BATCH], problems)
         router.save()
@@ -74,11 +79,11 @@ def adf_import(*, by: User | None, network: Network, data: bytes, filename: str 
         document.problems = [{"prospect": p.prospect, "element": p.element, "message": p.message} for p in problems]
         document.save(update_fields=["lead_count", "problems"])
         audit_record(by=by, action="leads.adf_import", target=document, changes={"leads": [None, len(leads)], "problems": [None, len(problems)]})
-    return AdfImportResult(document=document, leads=leads, problems=problems)
+    return AdfImportResult(document=document, lead_ids=leads, problems=problems)
 
 
 def _batch_import(by, network: Network, document: AdfDocument, router: Router, models: dict, prospects: list[AdfProspect],
-                  problems: list[AdfProblem]) -> list[Lead]:  # fmt: skip
+                  problems: list[AdfProblem]) -> list[int]:  # fmt: skip
     now = timezone.now()
     routed: dict[int, list[tuple[AdfProspect, PersonIn]]] = {}
     sites: dict[int, Site] = {}
@@ -89,8 +94,8 @@ def _batch_import(by, network: Network, document: AdfDocument, router: Router, m
         )
         sites[site.pk] = site
         routed.setdefault(site.pk, []).append((prospect, person))
-    leads: list[Lead] = []
-    trade_ins: list[tuple[Lead, AdfVehicle]] = []
+    rows: list[dict] = []
+    trade_ins: list[tuple[int, AdfVehicle]] = []  # (position of the lead in `rows`, the car)
     for site_id, group in routed.items():
         site = sites[site_id]
         matched = customers_match_or_create(
@@ -101,34 +106,39 @@ def _batch_import(by, network: Network, document: AdfDocument, router: Router, m
             if match is None:
                 problems.append(AdfProblem(prospect.number, "customer/contact", _("The customer could not be recorded: no valid name, e-mail or phone.")))
                 continue
-            lead = Lead(
-                network=network, site=site, customer_id=match.customer_id, assigned_to=router.consultant_for(site, now),
-                created_at=now, updated_at=now, stage_changed_at=now, adf_document=document, adf_prospect=prospect.number,
-                **lead_fields_of(_enquiry(prospect, models, problems)),
-            )  # fmt: skip
-            leads.append(lead)
-            trade_ins += [(lead, vehicle) for vehicle in prospect.trade_ins]
-    objects_insert(Lead, leads)
-    objects_insert(TradeIn, 
-        [TradeIn(lead=lead, make=(v.make or _("Unknown make"))[:60], model=v.model[:80], year=v.year, km=v.odometer_km,
-                 vin=_vin(v.vin), notes=v.comments, created_at=now, updated_at=now) for lead, v in trade_ins],
-    )  # fmt: skip
+            consultant = router.consultant_for(site, now)
+            fields = lead_fields_of(_enquiry(prospect, models, problems))
+            vehicle_model, stock_vehicle = fields.pop("vehicle_model"), fields.pop("stock_vehicle")
+            rows.append({
+                **fields, "network_id": network.pk, "site_id": site.pk, "customer_id": match.customer_id,
+                "assigned_to_id": consultant.pk if consultant else None, "created_at": now, "updated_at": now, "stage_changed_at": now,
+                "adf_document_id": document.pk, "adf_prospect": prospect.number,
+                "vehicle_model_id": vehicle_model.pk if vehicle_model else None, "stock_vehicle_id": stock_vehicle.pk if stock_vehicle else None,
+            })  # fmt: skip
+            trade_ins += [(len(rows) - 1, vehicle) for vehicle in prospect.trade_ins]
+    # Plain rows, not model instances: building a Lead costs more than inserting it.
+    ids = values_insert(Lead, rows)
+    values_insert(TradeIn, [
+        {"lead_id": ids[n], "make": (v.make or _("Unknown make"))[:60], "model": v.model[:80], "year": v.year, "km": v.odometer_km,
+         "vin": _vin(v.vin), "notes": v.comments, "created_at": now, "updated_at": now}
+        for n, v in trade_ins
+    ])  # fmt: skip
     summaries: dict[tuple, str] = {}  # the same few models, channels and campaigns: each summary written once
 
-    def summary(lead: Lead) -> str:
-        key = (lead.vehicle_model_id, lead.vehicle_text, lead.interest, lead.channel, lead.campaign)
+    def summary(row: dict) -> str:
+        key = (row["vehicle_model_id"], row["vehicle_text"], row["interest"], row["channel"], row["campaign"])
         if key not in summaries:
-            summaries[key] = lead_created_summary(lead)
+            summaries[key] = lead_created_summary(Lead(**{name: row[name] for name in ("vehicle_model_id", "vehicle_text", "interest", "channel", "campaign")}))
         return summaries[key]
 
     people.interactions_record_many(
         entries=(
-            {"network_id": network.pk, "site_id": lead.site_id, "customer_id": lead.customer_id, "channel": lead.channel,
-             "kind": "lead.created", "summary": summary(lead), "actor": by, "occurred_at": now, "ref": lead}
-            for lead in leads
+            {"network_id": network.pk, "site_id": row["site_id"], "customer_id": row["customer_id"], "channel": row["channel"],
+             "kind": "lead.created", "summary": summary(row), "actor": by, "occurred_at": now, "ref_type": "sales.lead", "ref_id": str(pk)}
+            for pk, row in zip(ids, rows, strict=True)
         )
     )  # fmt: skip
-    return leads
+    return ids
 
 
 def _person(contact) -> PersonIn:
@@ -203,7 +213,7 @@ def adf_inbox_import(*, inbox: str | None = None) -> int:
                 continue
             note = "\n".join(f"#{p.prospect} {p.element}: {p.message}" for p in result.problems)
             _move(path, folder / "done", note=note)
-            logger.info("ADF file %s: %d leads, %d problems", path.name, len(result.leads), len(result.problems))
+            logger.info("ADF file %s: %d leads, %d problems", path.name, len(result.lead_ids), len(result.problems))
     return handled
 
 

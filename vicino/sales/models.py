@@ -337,7 +337,8 @@ class Lead(TimeStamped):
             models.CheckConstraint(condition=Q(vehicle_price__gte=0) | Q(vehicle_price__isnull=True), name="lead_price_not_negative"),
         ]
         indexes = [
-            models.Index(fields=["site", "stage", "-created_at"], name="lead_board"),
+            # The board's columns read their newest cards off it; the id orders leads of one import.
+            models.Index(fields=["site", "stage", "-created_at", "-id"], name="lead_board"),
             models.Index(fields=["network", "created_at"], name="lead_network_period"),
             models.Index(fields=["stage", "first_response_at"], name="lead_waiting", condition=Q(first_response_at__isnull=True)),
             models.Index(fields=["ip_address", "created_at"], name="lead_form_ip", condition=Q(ip_address__isnull=False)),

@@ -39,6 +39,7 @@ class Router:
     _queues: dict[int, list[ConsultantAvailability]] = field(default_factory=dict)
     _users: dict[int, User] = field(default_factory=dict)
     _touched: set[int] = field(default_factory=set)
+    _by_province: dict[str, Site | None] = field(default_factory=dict)
 
     @classmethod
     def load(cls, *, network_id: int, lock: bool = False) -> "Router":
@@ -72,14 +73,13 @@ class Router:
         if chosen is not None and any(site.pk == chosen.pk for site in self.sites):
             return chosen
         province = (province or "").upper() or (province_of_cap(cap) or "")
-        if province:
+        if province not in self._by_province:
             by_province: dict[str, list[Site]] = defaultdict(list)
             for site in self.sites:
                 by_province[site.province].append(site)
-            nearest = province_nearest(province, by_province)
-            if nearest:
-                return by_province[nearest][0]
-        return self.sites[0] if self.sites else None
+            nearest = province_nearest(province, by_province) if province else None
+            self._by_province[province] = by_province[nearest][0] if nearest else (self.sites[0] if self.sites else None)
+        return self._by_province[province]
 
     def site_by_reference(self, *, code: str = "", name: str = "") -> Site | None:
         """The site an ADF vendor names: its code as the vendor id, or its name."""

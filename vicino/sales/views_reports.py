@@ -35,7 +35,7 @@ def adf_list(request: HttpRequest) -> HttpResponse:
             except AdfError as error:
                 form.add_error("file", error.message)
             else:
-                messages.success(request, _("%(leads)s leads imported from “%(file)s”.") % {"leads": len(result.leads), "file": upload.name})
+                messages.success(request, _("%(leads)s leads imported from “%(file)s”.") % {"leads": len(result.lead_ids), "file": upload.name})
                 return redirect("sales:adf-detail", pk=result.document.pk)
     page = CappedPaginator(queries.adf_documents(actor=actor).defer("content"), 50).get_page(request.GET.get("page"))
     return render(request, "sales/adf_list.html", {"page": page, "form": form, "can_import": can_import}, status=422 if form.errors else 200)

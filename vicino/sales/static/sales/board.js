@@ -31,7 +31,9 @@
     event.preventDefault();
     if (dragged.closest(".board-column") === column) return;
     const query = new URLSearchParams(window.location.search);
-    htmx.ajax("POST", dragged.dataset.moveUrl + "?" + query.toString(), {
+    const board = document.getElementById("board");
+    const url = board.dataset.moveUrl.replace("/0/", "/" + dragged.dataset.lead + "/");
+    htmx.ajax("POST", url + "?" + query.toString(), {
       target: "#board", swap: "outerHTML", values: { stage: column.dataset.stage },
     });
   });
