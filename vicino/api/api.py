@@ -9,6 +9,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from vicino.core.api import router as core_router
 from vicino.people.api import router as people_router
+from vicino.sales.api import router as sales_router
 
 from . import idempotency
 from .auth import TokenAuth, TokenRevoked
@@ -32,6 +33,7 @@ api = NinjaAPI(
 )
 api.add_router("/", core_router)
 api.add_router("/", people_router)
+api.add_router("/", sales_router)
 idempotency.install(api)
 
 

@@ -184,6 +184,8 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = os.environ.get("VICINO_EMAIL_FROM", "Vicino <noreply@localhost>")
 # The address people reach Vicino at, for links in e-mails sent outside a request (alerts).
 VICINO_BASE_URL = os.environ.get("VICINO_BASE_URL", "http://localhost:8000")
+# Request bodies held in memory: an ADF document may be 10 MB (its idempotency key hashes the body).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 11 * 1024 * 1024
 # A folder where lead portals drop ADF files; the worker imports them (empty: no pickup).
 VICINO_ADF_INBOX = os.environ.get("VICINO_ADF_INBOX", "")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

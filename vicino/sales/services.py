@@ -414,3 +414,21 @@ def condition_of(text: str) -> str:
     """An ADF or form `status` (new, used, demo) as a condition, empty when unknown."""
     text = (text or "").strip().lower()
     return text if text in Condition.values else ""
+
+
+# A lead before these stages moves to "quote" when it gets one; one further on stays where it is.
+_BEFORE_QUOTE = (Stage.NEW, Stage.CONTACTED, Stage.APPOINTMENT, Stage.TEST_DRIVE)
+
+
+@transaction.atomic
+def lead_quote_prepare(*, by: User | None, lead: Lead, discount: Decimal | None = None, **quote_fields) -> Quote:
+    """A quote for the lead (its lines from the configuration or vehicle unless given), with an
+    optional discount line; the lead moves to the quote stage. All or nothing."""
+    from . import quotes
+
+    quote = quotes.quote_create(by=by, lead=lead, **quote_fields)
+    if discount:
+        quotes.quote_line_add(by=by, quote=quote, kind="discount", description=_("Discount"), amount=discount)
+    if lead.stage in _BEFORE_QUOTE:
+        lead_stage_move(by=by, lead=lead, stage=Stage.QUOTE)
+    return quote

@@ -41,7 +41,8 @@ def stock_vehicle_create(*, by: User | None, site: Site, vin: str, price: Decima
         fields.setdefault("fuel", vehicle_model.fuel)
     vehicle = StockVehicle(network_id=site.network_id, site=site, vehicle_model=vehicle_model, vin=vin_clean(vin), price=price, **fields)
     vehicle.plate = vin_clean(vehicle.plate)
-    vehicle.full_clean(exclude=["network", "site", "vehicle_model"])
+    # With the network checked too, so that a VIN already in its stock is refused by name.
+    vehicle.full_clean(exclude=["site", "vehicle_model"])
     vehicle.save()
     audit_record(by=by, action="vehicle.create", target=vehicle, changes=snapshot(vehicle, ["vin", "make", "model", "condition", "price"]))
     return vehicle
@@ -57,7 +58,7 @@ def stock_vehicle_update(*, by: User | None, vehicle: StockVehicle, data: dict) 
         data = {**data, "plate": vin_clean(data["plate"] or "")}
     changes = changes_apply(vehicle, data)
     if changes:
-        vehicle.full_clean(exclude=["network", "site", "vehicle_model"])
+        vehicle.full_clean(exclude=["site", "vehicle_model"])
         vehicle.save()
         audit_record(by=by, action="vehicle.update", target=vehicle, changes=changes)
     return vehicle

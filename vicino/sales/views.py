@@ -289,26 +289,13 @@ def quote_add(request: HttpRequest, pk: int) -> HttpResponse:
     lead = _lead(request, pk)
 
     def act(data):
-        quote = quotes.quote_create(by=request.user, lead=lead, valid_until=data["valid_until"], road_costs=data["road_costs"], notes=data["notes"])
-        if data["discount"]:
-            quotes.quote_line_add(by=request.user, quote=quote, kind=QuoteLine.Kind.DISCOUNT, description=_("Discount"), amount=data["discount"])
-        quotes.quote_totals(quote)
-        if lead.stage in (Lead.Stage.NEW, Lead.Stage.CONTACTED, Lead.Stage.APPOINTMENT, Lead.Stage.TEST_DRIVE):
-            services.lead_stage_move(by=request.user, lead=lead, stage=Lead.Stage.QUOTE)
+        quote = services.lead_quote_prepare(
+            by=request.user, lead=lead, valid_until=data["valid_until"], road_costs=data["road_costs"], notes=data["notes"],
+            discount=data["discount"],
+        )  # fmt: skip
         return _("Quote %(number)s prepared.") % {"number": quote.number}
 
-    return _action(request, pk, "quote", QuoteForm(request.POST, prefix="quote"), _atomic(act))
-
-
-def _atomic(act):
-    """An action of several services: all of them, or none."""
-    from django.db import transaction
-
-    def run(data):
-        with transaction.atomic():
-            return act(data)
-
-    return run
+    return _action(request, pk, "quote", QuoteForm(request.POST, prefix="quote"), act)
 
 
 def _quote(request: HttpRequest, pk: int, quote_pk: int):
