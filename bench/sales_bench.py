@@ -166,6 +166,9 @@ def bench_board(network, site, open_leads: int, runs: int) -> None:
     for index, stage in enumerate(stages):
         Lead.objects.filter(pk__in=ids[index::8]).update(stage=stage)
     open_count = leads.count()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # what autovacuum does soon after a bulk load; the planner needs the new sizes
     consultant = Membership.objects.filter(site=site, role="sales_consultant").select_related("user").first().user
     client = Client()
     client.force_login(consultant)

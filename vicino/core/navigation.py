@@ -35,7 +35,10 @@ def register_user_link(url_name: str, label: str, *, capability: Capability | No
 
 
 def sidebar_for(actor: Actor | None, current: str) -> list[dict]:
-    return _visible(_SIDEBAR, actor, current)
+    """The sidebar: entries without a group first, then each group together, in the order apps registered them."""
+    groups = list(dict.fromkeys(str(link.group) for link in _SIDEBAR if link.group))
+    ordered = sorted(_SIDEBAR, key=lambda link: groups.index(str(link.group)) + 1 if link.group else 0)
+    return _visible(ordered, actor, current)
 
 
 def user_menu_for(actor: Actor | None, current: str) -> list[dict]:

@@ -251,7 +251,12 @@ class AdfUploadForm(forms.Form):
     file = forms.FileField(label=_("ADF file (XML)"))
 
 
+MAX_REPORT_PERIOD = datetime.timedelta(days=3 * 366)
+
+
 class ReportForm(forms.Form):
+    """The report's period and dimension; what the address leaves out is this month, by channel."""
+
     start = forms.DateField(label=_("From"), input_formats=DATE_FORMATS, widget=forms.DateInput(attrs={"placeholder": "gg/mm/aaaa"}))
     end = forms.DateField(label=_("To"), input_formats=DATE_FORMATS, widget=forms.DateInput(attrs={"placeholder": "gg/mm/aaaa"}))
     by = forms.ChoiceField(label=_("By"), choices=[])
@@ -264,4 +269,6 @@ class ReportForm(forms.Form):
         data = super().clean()
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             raise forms.ValidationError(_("The period ends before it starts."))
+        if data.get("start") and data.get("end") and data["end"] - data["start"] > MAX_REPORT_PERIOD:
+            raise forms.ValidationError(_("Choose a period of at most three years."))
         return data

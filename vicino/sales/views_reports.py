@@ -1,14 +1,11 @@
 """ADF documents received (upload and what came of it) and the attribution report."""
 
-import datetime
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vicino.core.forms import errors_into_form
 from vicino.core.pagination import CappedPaginator
 from vicino.core.roles import Capability
 from vicino.core.views import actor_required
@@ -62,19 +59,11 @@ def report(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     first = today.replace(day=1)
     initial = {"start": first.strftime("%d/%m/%Y"), "end": today.strftime("%d/%m/%Y"), "by": "channel"}
-    form = ReportForm(request.GET or initial, dimensions=queries.REPORT_DIMENSIONS)
+    form = ReportForm({**initial, **request.GET.dict()}, dimensions=queries.REPORT_DIMENSIONS)
     rows, total = [], None
     if form.is_valid():
         data = form.cleaned_data
-        if (data["end"] - data["start"]) > datetime.timedelta(days=3 * 366):
-            errors_into_form(form, _forms_error(_("Choose a period of at most three years.")))
-        else:
-            rows, total = queries.attribution_report(actor=request.actor, start=data["start"], end=data["end"], by=data["by"])
+        rows, total = queries.attribution_report(actor=request.actor, start=data["start"], end=data["end"], by=data["by"])
     by_label = queries.REPORT_DIMENSIONS.get(form.cleaned_data.get("by", "channel"), "") if form.is_valid() else ""
     return render(request, "sales/report.html", {"form": form, "rows": rows, "total": total, "by_label": by_label})
 
-
-def _forms_error(message: str):
-    from django.core.exceptions import ValidationError
-
-    return ValidationError(message)

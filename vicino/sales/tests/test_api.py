@@ -581,7 +581,7 @@ def test_without_lines_the_quote_starts_from_the_leads_model(anna, lead_for_stel
 def test_a_lead_with_no_car_cannot_be_quoted_without_lines(anna, lead_of_marco):
     response = call("post", f"/leads/{lead_of_marco.pk}/quotes", token_for(anna), {})
     assert response.status_code == 422
-    assert messages(response) == ["There is no car to quote yet: choose a configuration, a vehicle or a model with a price for the lead first."]
+    assert messages(response) == ["Non c'è ancora un'auto da mettere nel preventivo: scegli prima per il lead una configurazione, un veicolo o un modello con prezzo."]
     assert not Quote.objects.exists()
 
 

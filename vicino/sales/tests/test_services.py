@@ -97,7 +97,7 @@ def test_a_lost_lead_needs_its_reason(lead_of_marco, anna):
         services.lead_stage_move(by=anna, lead=lead_of_marco, stage=Lead.Stage.LOST)
     assert "lost_reason" in refused.value.message_dict
     services.lead_stage_move(by=anna, lead=lead_of_marco, stage=Lead.Stage.LOST, lost_reason="competitor")
-    assert Lead.objects.get(pk=lead_of_marco.pk).get_lost_reason_display() == "Bought elsewhere"
+    assert Lead.objects.get(pk=lead_of_marco.pk).get_lost_reason_display() == "Acquistato altrove"
 
 
 def test_a_lead_is_not_dragged_into_order_without_the_order(lead_of_marco, anna):
@@ -129,7 +129,7 @@ def test_a_trade_in_with_a_negative_appraisal_is_refused(lead_of_marco, anna):
     assert trade_in.plate == "AB123CD"
     with pytest.raises(ValidationError) as refused:
         services.trade_in_appraise(by=anna, trade_in=trade_in, value=Decimal("-100"))
-    assert "negative" in str(refused.value)
+    assert "non può essere negativo" in str(refused.value)
 
 
 def test_a_configuration_makes_the_model_the_leads_interest(lead_of_marco, anna, stella):
