@@ -40,6 +40,7 @@ class SalesConfig(AppConfig):
                 "quote.create": _("Quote prepared"),
                 "quote.update": _("Quote changed"),
                 "quote.send": _("Quote sent"),
+                "consultant.availability": _("Round-robin changed"),
             }
         )
         kind_labels_register(

@@ -106,6 +106,9 @@ class ConsultantAvailability(models.Model):
         verbose_name_plural = _("consultant availability")
         constraints = [models.UniqueConstraint(fields=["site", "user"], name="consultant_availability_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.user} · {self.site}"
+
 
 # --- Documents received -------------------------------------------------------------------
 

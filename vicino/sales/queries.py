@@ -15,7 +15,7 @@ from vicino.core.models import Membership, Site, User
 from vicino.core.roles import Role
 from vicino.people.models import Channel
 
-from .models import Activity, AdfDocument, Lead, StockVehicle, VehicleModel
+from .models import Activity, AdfDocument, ConsultantAvailability, Lead, StockVehicle, VehicleModel
 from .routing import opening_hours_of, opening_minutes_between
 
 BOARD_CARDS_PER_COLUMN = 25
@@ -63,6 +63,21 @@ BOARD_CARD_FIELDS = (
     "vehicle_model__make", "vehicle_model__model", "vehicle_model__trim",
     "stock_vehicle__make", "stock_vehicle__model", "stock_vehicle__trim", "stock_vehicle__plate", "stock_vehicle__vin",
 )  # fmt: skip
+
+
+@dataclass
+class RoundRobinPlace:
+    consultant: User
+    available: bool
+
+
+def site_round_robin(*, site: Site) -> list[RoundRobinPlace]:
+    """The site's sales consultants and whether new leads go to them (a consultant never marked away does)."""
+    users = User.objects.filter(
+        pk__in=Membership.objects.filter(site=site, role=Role.SALES_CONSULTANT).values("user"), is_active=True
+    ).order_by("full_name", "pk")
+    away = set(ConsultantAvailability.objects.filter(site=site, is_available=False).values_list("user_id", flat=True))
+    return [RoundRobinPlace(consultant=user, available=user.pk not in away) for user in users]
 
 
 @dataclass

@@ -18,6 +18,7 @@ from vicino.people.matching import PersonIn, customer_match_or_create
 from vicino.people.models import Channel, ConsentEvent, Customer, PrivacyNotice
 
 from .models import (
+    ConsultantAvailability,
     Activity,
     Condition,
     Configuration,
@@ -178,6 +179,22 @@ def lead_assign(*, by: User | None, lead: Lead, consultant: User) -> Lead:
     lead.save(update_fields=["assigned_to", "updated_at"])
     audit_record(by=by, action="lead.assign", target=lead, changes={"assigned_to": [str(before) if before else None, str(consultant)]})
     return lead
+
+
+@transaction.atomic
+def consultant_availability_set(*, by: User | None, site: Site, consultant: User, available: bool) -> ConsultantAvailability:
+    """Put a sales consultant of the site in or out of its round-robin: a day off, holidays, a full diary.
+
+    Leads already given to them stay theirs; only new ones skip them while they are out.
+    """
+    if not Membership.objects.filter(user=consultant, site=site, role=Role.SALES_CONSULTANT, user__is_active=True).exists():
+        raise ValidationError(_("Choose a sales consultant of this site."), code="not_at_site")
+    row, _created = ConsultantAvailability.objects.select_for_update().get_or_create(site=site, user=consultant)
+    if row.is_available != available:
+        row.is_available = available
+        row.save(update_fields=["is_available"])
+        audit_record(by=by, action="consultant.availability", target=row, changes={"is_available": [not available, available]})
+    return row
 
 
 # Moves that need more than a drag: an order needs its delivery date, delivery an order, a loss its reason.

@@ -6,6 +6,7 @@ app_name = "sales"
 
 urlpatterns = [
     path("leads/", views.board, name="board"),
+    path("leads/round-robin/", views.round_robin_set, name="round-robin"),
     path("leads/list/", views.lead_list, name="lead-list"),
     path("leads/new/", views.lead_create, name="lead-create"),
     path("leads/<int:pk>/", views.lead_detail, name="lead-detail"),

@@ -1,9 +1,10 @@
 """Lead pages: the board per site, the filterable list, quick entry, each lead's page and its actions."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -61,13 +62,36 @@ def _board_render(request: HttpRequest, site: Site | None, *, error: str = "", s
     channel = request.GET.get("channel", "")
     channel = channel if channel in Channel.values else ""
     columns = queries.lead_board(actor=actor, site=site, consultant=consultant, channel=channel) if site else []
+    round_robin = queries.site_round_robin(site=site) if site else []
     context = {
+        "round_robin": round_robin, "round_robin_open": any(place.available for place in round_robin),
+        "can_manage_team": actor.can(Capability.TEAM_MANAGE),
         "site": site, "sites": queries.lead_sites(actor=actor) if actor.is_head_office else [], "columns": columns,
         "consultants": consultants, "consultant": consultant, "channel": channel, "channels": Channel.choices, "error": error,
         "can_manage": actor.can(Capability.LEADS_MANAGE), "late_after": _response_target(site),
     }  # fmt: skip
     template = "sales/board.html#board" if request.htmx else "sales/board.html"
     return render(request, template, context, status=status)
+
+
+@require_POST
+@actor_required(Capability.LEADS_VIEW)
+def round_robin_set(request: HttpRequest) -> HttpResponse:
+    """A consultant steps out of (or back into) the site's round-robin; a manager can do it for anyone."""
+    actor = request.actor
+    site = _board_site(request)
+    place = next((p for p in queries.site_round_robin(site=site) if str(p.consultant.pk) == request.POST.get("consultant")), None) if site else None
+    if place is None:
+        raise Http404
+    if place.consultant.pk != actor.user.pk and not actor.can(Capability.TEAM_MANAGE):
+        raise PermissionDenied
+    available = request.POST.get("available") == "1"
+    services.consultant_availability_set(by=actor.user, site=site, consultant=place.consultant, available=available)
+    if available:
+        messages.success(request, _("%(name)s takes new leads again.") % {"name": place.consultant})
+    else:
+        messages.success(request, _("New leads skip %(name)s until they are back.") % {"name": place.consultant})
+    return redirect(f"{reverse('sales:board')}?site={site.pk}")
 
 
 def _response_target(site: Site | None) -> int:

@@ -8,10 +8,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from vicino.conftest import client_of
+from vicino.conftest import PASSWORD, client_of
+from vicino.core import services as core_services
+from vicino.core.models import AuditEntry
+from vicino.core.roles import Role
 from vicino.people.models import ConsentEvent
 from vicino.sales import services
-from vicino.sales.models import AdfDocument, Lead, StockVehicle
+from vicino.sales.models import AdfDocument, ConsultantAvailability, Lead, StockVehicle
 
 from .conftest import enquiry
 from .test_adf import STANDARD
@@ -184,3 +187,33 @@ def test_the_report_counts_leads_and_conversions_by_campaign(aurora, milano, ann
 def test_a_report_period_that_ends_before_it_starts_is_explained(dario):
     page = client_of(dario).get(reverse("sales:report"), {"start": "10/12/2026", "end": "01/12/2026", "by": "channel"}, HTTP_ACCEPT_LANGUAGE="it")
     assert "Il periodo finisce prima di cominciare." in page.content.decode()
+
+
+@pytest.fixture
+def paolo(aurora, milano):
+    """A second consultant in Milano, so the round-robin has a choice."""
+    user = core_services.user_create(by=None, email="paolo@aurora.example", full_name="Paolo Cantù", password=PASSWORD)
+    core_services.membership_create(by=None, user=user, network=aurora, site=milano, role=Role.SALES_CONSULTANT)
+    return user
+
+
+def test_a_consultant_marked_away_gets_no_new_leads_until_back(aurora, milano, anna, giulia, paolo):
+    manager = client_of(giulia)
+    page = manager.get(reverse("sales:board")).content.decode()
+    assert 'data-consultant="%d"' % anna.pk in page and "Segna come assente" in page
+    response = manager.post(reverse("sales:round-robin"), {"site": milano.pk, "consultant": anna.pk, "available": "0"})
+    assert response.status_code == 302
+    leads = [services.lead_create(by=None, network=aurora, enquiry=enquiry(email=f"r{n}@example.it", chosen_site=milano)) for n in range(3)]
+    assert {lead.assigned_to for lead in leads} == {paolo}
+    assert AuditEntry.objects.filter(action="consultant.availability", changes={"is_available": [True, False]}).count() == 1
+    manager.post(reverse("sales:round-robin"), {"site": milano.pk, "consultant": anna.pk, "available": "1"})
+    assert services.lead_create(by=None, network=aurora, enquiry=enquiry(email="back@example.it", chosen_site=milano)).assigned_to == anna
+
+
+def test_a_consultant_steps_out_alone_and_only_for_themselves(milano, anna, paolo, bruno):
+    client = client_of(anna)
+    assert client.post(reverse("sales:round-robin"), {"site": milano.pk, "consultant": anna.pk, "available": "0"}).status_code == 302
+    assert client.post(reverse("sales:round-robin"), {"site": milano.pk, "consultant": paolo.pk, "available": "0"}).status_code == 403
+    assert client_of(bruno).post(reverse("sales:round-robin"), {"site": milano.pk, "consultant": anna.pk, "available": "1"}).status_code == 404
+    away = dict(ConsultantAvailability.objects.filter(site=milano).values_list("user_id", "is_available"))
+    assert away == {anna.pk: False}
