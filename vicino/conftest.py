@@ -96,6 +96,12 @@ def bruno(aurora, treviso) -> User:
 
 
 @pytest.fixture
+def elena(aurora) -> User:
+    """Head-office communications: reads customers, may not change them, and sees no leads."""
+    return _person("elena@aurora.example", "Elena Rossi", aurora, Role.HQ_COMMUNICATIONS)
+
+
+@pytest.fixture
 def roberta(borgo, bologna) -> User:
     return _person("roberta@borgo.example", "Roberta Cavalli", borgo, Role.NETWORK_ADMIN, language="en")
 

@@ -6,9 +6,7 @@ from django.test import Client
 from django.utils import timezone
 
 from vicino.api import services as api_services
-from vicino.core import services as core_services
 from vicino.core.models import AuditEntry, Membership
-from vicino.core.roles import Role
 from vicino.people import services
 from vicino.people.api import CustomerIn
 from vicino.people.models import ConsentEvent, ContactPoint, Customer, Interaction
@@ -35,13 +33,6 @@ def locs(response) -> list[str]:
     """The field each error names (the last part of its location)."""
     return [error["loc"][-1] for error in response.json()["errors"]]
 
-
-@pytest.fixture
-def elena(aurora):
-    """Head-office communications: reads customers, may not change them."""
-    user = core_services.user_create(by=None, email="elena@aurora.example", full_name="Elena Rossi")
-    core_services.membership_create(by=None, user=user, network=aurora, role=Role.HQ_COMMUNICATIONS)
-    return user
 
 
 @pytest.fixture

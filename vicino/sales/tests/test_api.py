@@ -10,9 +10,7 @@ from django.utils import timezone
 
 from vicino.api import services as api_services
 from vicino.api.models import IdempotencyKey
-from vicino.core import services as core_services
 from vicino.core.models import Membership
-from vicino.core.roles import Role
 from vicino.people.models import Customer
 from vicino.sales import services, stock
 from vicino.sales.api import StockEditIn
@@ -60,13 +58,6 @@ def messages(response) -> list[str]:
 
 MARCO = {"first_name": "Marco", "last_name": "Bellini", "emails": ["marco.bellini@example.it"], "phones": ["347 7654321"]}
 
-
-@pytest.fixture
-def elena(aurora):
-    """Head-office communications: reads customers, not leads."""
-    user = core_services.user_create(by=None, email="elena@aurora.example", full_name="Elena Rossi")
-    core_services.membership_create(by=None, user=user, network=aurora, role=Role.HQ_COMMUNICATIONS)
-    return user
 
 
 @pytest.fixture
