@@ -52,6 +52,7 @@ VICINO_APPS = [
     "vicino.core",
     "vicino.people",
     "vicino.sales",
+    "vicino.bookings",
     "vicino.api",
 ]
 
@@ -125,6 +126,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # The test database is a file, not memory: the live server's threads then each open their
+    # own connection, and concurrency tests (fifty customers racing for one slot) are real.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
