@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("vicino.core.urls")),
     path("customers/", include("vicino.people.urls")),
     path("", include("vicino.sales.urls")),
+    path("", include("vicino.bookings.urls")),
     path("api/v1/", api.urls),
     path("tokens/", include("vicino.api.urls")),
     path("admin/", admin.site.urls),
