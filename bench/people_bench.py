@@ -17,44 +17,18 @@ Prints medians and p95s; it is not a test and asserts nothing about time.
 """
 
 import argparse
-import os
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vicino.config.settings")
-os.environ.setdefault("VICINO_VAR_DIR", tempfile.mkdtemp(prefix="vicino-bench-"))
-os.environ.setdefault("VICINO_TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
-os.environ.setdefault("VICINO_ALLOWED_HOSTS", "localhost,testserver")
+from benchenv import django_start, percentile  # noqa: E402
 
-if "--postgres" in sys.argv:
-    # A throwaway PostgreSQL 15 like the tests' (fsync off: import figures are optimistic),
-    # with the memory a server of this machine's size would be given: the tests' default
-    # 128 MB of shared buffers holds a tenth of a million customers.
-    from vicino.testing.postgres import start_server
-
-    _server = start_server({"shared_buffers": "2GB"})
-    os.environ["DATABASE_URL"] = _server.url
-    print(_server.banner())
-
-import django  # noqa: E402
-
-django.setup()
+django_start(prefix="vicino-bench-", shared_buffers="2GB")
 
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from customers_generate import HEADER, customer_rows  # noqa: E402
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
 def setup():

@@ -16,28 +16,11 @@ finds them; the rest are new people. Prints rates, medians and p95s; asserts not
 import argparse
 import os
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vicino.config.settings")
-os.environ.setdefault("VICINO_VAR_DIR", tempfile.mkdtemp(prefix="vicino-sales-bench-"))
-os.environ.setdefault("VICINO_TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
-os.environ.setdefault("VICINO_ALLOWED_HOSTS", "localhost,testserver")
+from benchenv import django_start, percentile  # noqa: E402
 
-if "--postgres" in sys.argv:
-    from vicino.testing.postgres import start_server
-
-    _server = start_server({"shared_buffers": "1GB"})
-    os.environ["DATABASE_URL"] = _server.url
-    print(_server.banner())
-
-import django  # noqa: E402
-
-django.setup()
+django_start(prefix="vicino-sales-bench-", shared_buffers="1GB")
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -48,11 +31,6 @@ FIRST = ["Marco", "Giulia", "Nicolò", "Lucia", "Andrea", "Chiara", "Francesco",
 LAST = ["Rossi", "D'Angelo", "Paternò", "Cantù", "Esposito", "Dell'Acqua", "Bianchi", "Lo Russo", "Ferrari", "Dal Bò", "Romano", "Gallo"]
 PROVINCES = ["MI", "TV", "PG", "PC", "BG", "VE", "RM", "TO", "BO", "PD"]
 MODELS = [("Stella", "1.5 Hybrid"), ("Luna", "EV Long Range"), ("Cometa", "2.0 Plug-in AWD"), ("Brezza", "1.0 Turbo")]
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
 def prospect_xml(n: int, email: str, vendor: str = "") -> str:
