@@ -52,6 +52,11 @@ def _national(year: int) -> dict[datetime.date, str]:
     return days
 
 
+def is_national_holiday(date: datetime.date) -> bool:
+    """Whether the whole country is off that day (cheap: each year's days are worked out once)."""
+    return date in _national(date.year)
+
+
 def holidays_of(year: int, *, patron_day: tuple[int, int] | None = None, patron_name: str = "") -> dict[datetime.date, str]:
     """The year's public holidays, the local patron saint's day included when the site has one."""
     days = dict(_national(year))

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from vicino.core.geography import province_nearest, province_of_cap
+from vicino.core.holidays import is_national_holiday
 from vicino.core.models import Membership, OpeningHours, Site, User
 from vicino.core.roles import Role
 
@@ -123,7 +124,8 @@ def opening_minutes_between(hours: list[tuple[int, datetime.time, datetime.time]
     """Whole minutes between `start` and `end` that fall in the site's opening hours (local time).
 
     A site without opening hours counts every minute: nothing says when it is closed.
-    Public holidays come with the bookings issue's calendar; until then they count as open days.
+    National public holidays count as closed days (`core/holidays.py`); a site's own days
+    (its patron saint, exceptions) are the bookings calendar's, which sits above sales.
     """
     if end <= start:
         return 0
@@ -140,7 +142,7 @@ def opening_minutes_between(hours: list[tuple[int, datetime.time, datetime.time]
     for _step in range(366):
         if day > end.date():
             break
-        for opens, closes in by_day.get(day.weekday(), ()):
+        for opens, closes in () if is_national_holiday(day) else by_day.get(day.weekday(), ()):
             window_start = datetime.datetime.combine(day, opens, zone)
             window_end = datetime.datetime.combine(day, closes, zone)
             overlap = (min(end, window_end) - max(start, window_start)).total_seconds()

@@ -73,6 +73,15 @@ def test_the_first_response_clock_counts_only_opening_hours(aurora, milano):
     assert opening_minutes_between(hours, friday_evening, monday_morning) == 30 + 600 + 15
 
 
+def test_the_first_response_clock_stops_on_a_public_holiday(aurora, milano):
+    hours = [(day, datetime.time(9), datetime.time(19)) for day in range(6)]
+    zone = timezone.get_current_timezone()
+    monday_evening = datetime.datetime(2026, 12, 7, 18, 0, tzinfo=zone)
+    wednesday_morning = datetime.datetime(2026, 12, 9, 9, 30, tzinfo=zone)
+    # 60 minutes on Monday, none on Tuesday 8 December (Immacolata), 30 on Wednesday.
+    assert opening_minutes_between(hours, monday_evening, wednesday_morning) == 60 + 30
+
+
 def test_a_call_answers_a_new_lead_and_stores_the_wait(lead_of_marco, anna):
     Lead.objects.filter(pk=lead_of_marco.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=20))
     lead = Lead.objects.get(pk=lead_of_marco.pk)
