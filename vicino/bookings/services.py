@@ -22,6 +22,7 @@ from vicino.sales.models import Lead, VehicleModel
 
 from .models import Allocation, Booking, Offering
 from .slots import Diary, Slot, hold_of, zone
+from .tasks import booking_confirmation_mail
 
 NEAREST_SLOTS = 3
 # On PostgreSQL a booking that lost a race tries again with what is still free; three rounds
@@ -121,6 +122,7 @@ def booking_create(
                 continue
         if booking is not None:
             _booking_record(by, booking, chosen)
+            transaction.on_commit(lambda: booking_confirmation_mail.enqueue(booking.pk))
     if booking is None:
         raise SlotTaken(_("%(when)s has just been taken. These are the nearest free times.") % {"when": _when(starts_at)},
                         nearest_slots(offering=offering, around=starts_at, vehicle_model_id=model_id, now=now))  # fmt: skip

@@ -156,3 +156,9 @@ def retention_months(*, network: Network) -> dict[str, int]:
 def months_before(at: datetime.datetime, months: int) -> datetime.datetime:
     """`months` calendar months earlier, near enough for retention (an average month)."""
     return at - datetime.timedelta(days=round(months * 30.44))
+
+
+def customer_email(customer: Customer) -> str:
+    """The address to write to: the primary e-mail, else the first recorded; "" when there is none."""
+    point = customer.contact_points.filter(kind=ContactPoint.Kind.EMAIL).order_by("-is_primary", "pk").first()
+    return point.value if point else ""

@@ -24,7 +24,8 @@ from django.utils.translation import gettext_lazy
 
 from vicino.core.audit import audit_record, changes_apply, snapshot
 from vicino.core.models import User
-from vicino.people.models import Channel, ContactPoint, Customer
+from vicino.people.models import Channel, Customer
+from vicino.people.queries import customer_email
 from vicino.people.services import email_normalise, interaction_record
 
 from .models import Lead, Quote, QuoteLine
@@ -334,11 +335,6 @@ def quote_pdf_filename(quote: Quote) -> str:
 # --- Sending ------------------------------------------------------------------------------
 
 
-def _primary_email(customer: Customer) -> str:
-    point = customer.contact_points.filter(kind=ContactPoint.Kind.EMAIL).order_by("-is_primary", "pk").first()
-    return point.value if point else ""
-
-
 def _quote_message(*, quote: Quote, to: str, pdf: bytes, by: User | None) -> EmailMessage:
     lead = quote.lead
     site = lead.site
@@ -377,7 +373,7 @@ def quote_send(*, by: User | None, quote: Quote, to: str = "") -> Quote:
             params={"date": date_format(quote.valid_until, "SHORT_DATE_FORMAT")},
         )
     customer = quote.lead.customer
-    address = email_normalise(to) if to.strip() else _primary_email(customer)
+    address = email_normalise(to) if to.strip() else customer_email(customer)
     if not address:
         raise ValidationError(_("The customer has no e-mail address: add one first."), code="no_email")
     # Printed now, so a PDF that cannot be made rolls the sending back instead of failing after commit.

@@ -76,7 +76,7 @@ def _first_free_slot(offering, model):
     return next(s for day in week_slots(offering=offering, first=tomorrow, days=7, vehicle_model_id=model.pk).values() for s in day)
 
 
-def test_fifty_customers_racing_for_one_slot_make_exactly_one_booking(http_server, test_drive, luna):
+def test_fifty_customers_racing_for_one_slot_make_exactly_one_booking(http_server, smtp_server, test_drive, luna):
     slot = _first_free_slot(test_drive, luna)
     url = http_server + reverse("bookings:booking-page", args=["aurora", "MI01", test_drive.slug])
     starts_at = timezone.localtime(slot.starts_at).isoformat()

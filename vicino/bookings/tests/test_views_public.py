@@ -2,6 +2,7 @@
 
 import datetime
 
+import icalendar
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -10,7 +11,7 @@ from django.utils import timezone
 from vicino.bookings import services
 from vicino.bookings.models import Booking
 from vicino.bookings.slots import week_slots
-from vicino.people.models import ConsentEvent, Customer
+from vicino.people.models import ConsentEvent, Customer, Interaction
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +89,19 @@ def test_the_page_reads_the_same_queries_however_many_bookings_the_week_holds(te
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(_url(test_drive)).status_code == 200
     assert Booking.objects.count() == 6
+
+
+def test_the_customer_gets_the_confirmation_with_an_invitation_their_calendar_reads(test_drive, luna, smtp_server, django_capture_on_commit_callbacks):
+    slot = _first_free(test_drive, luna)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _post(Client(), test_drive, luna, slot).status_code == 200
+    (message,) = smtp_server.to("lucia.dellacqua@example.it")
+    assert message["Subject"].startswith("Prenotazione confermata: Prova su strada")
+    text = next(part for part in message.walk() if part.get_content_type() == "text/plain").get_payload(decode=True).decode()
+    assert "Gentile Lucia" in text and f"{timezone.localtime(slot.starts_at):%d/%m/%Y %H:%M}" in text
+    invitation = next(part for part in message.walk() if part.get_content_type() == "text/calendar")
+    calendar = icalendar.Calendar.from_ical(invitation.get_payload(decode=True))
+    (event,) = calendar.walk("VEVENT")
+    assert calendar["METHOD"] == "REQUEST" and event.decoded("DTSTART") == slot.starts_at and event.decoded("DTEND") == slot.ends_at
+    assert "Aurora Milano" in str(event["LOCATION"]) and str(event["UID"]).startswith("booking-")
+    assert Interaction.objects.filter(kind="booking.confirmation").count() == 1
