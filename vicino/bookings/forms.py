@@ -1,7 +1,5 @@
 """The public booking form: who the customer is and which free time they picked."""
 
-import datetime
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +24,3 @@ class BookingForm(EmailPhoneCleaning, forms.Form):
         else:
             self.fields["vehicle_model"].queryset = models
             self.fields["vehicle_model"].required = True
-
-    def clean_starts_at(self) -> datetime.datetime:
-        return self.cleaned_data["starts_at"]

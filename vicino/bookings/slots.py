@@ -188,11 +188,10 @@ class Diary:
         return found
 
     def allocation_for(self, offering: Offering, needs: list[OfferingNeed], start: datetime.datetime,
-                       vehicle_model_id: int | None = None, *, any_will_do: bool = False) -> list[Resource] | None:  # fmt: skip
+                       vehicle_model_id: int | None = None) -> list[Resource] | None:  # fmt: skip
         """The resources a booking at `start` would hold, or None when one need cannot be met.
 
-        `any_will_do` (the slot search) stops at the first resources found; a booking gets, of
-        each kind, those with the fewest holds, so work spreads.
+        Of each kind, those with the fewest holds, so work spreads.
         """
         date = timezone.localtime(start, zone()).date()
         end = start + datetime.timedelta(minutes=offering.duration_minutes)
@@ -202,7 +201,7 @@ class Diary:
         s, e, hold = start.timestamp(), end.timestamp(), (held_from.timestamp(), held_until.timestamp())
         chosen: list[Resource] = []
         for need in needs:
-            free = self.free_resources(need, vehicle_model_id, date, s, e, hold, enough=need.quantity if any_will_do else None)
+            free = self.free_resources(need, vehicle_model_id, date, s, e, hold)
             if len(free) < need.quantity:
                 return None
             free.sort(key=lambda r: (len(self.busy[r.pk]), r.name, r.pk))
