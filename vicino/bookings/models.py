@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from vicino.core.models import Network, Site, Tenancy, TimeStamped
-from vicino.people.models import Channel, Customer
+from vicino.people.models import Channel, Customer, Purpose
 from vicino.sales.models import Lead, StockVehicle, VehicleModel
 
 WEEKDAY_RANGE = Q(weekday__gte=0, weekday__lte=6)
@@ -168,6 +168,14 @@ class Offering(TimeStamped):
     min_notice_minutes = models.PositiveIntegerField(_("minimum notice (minutes)"), default=120)
     horizon_days = models.PositiveSmallIntegerField(_("bookable up to (days ahead)"), default=60)
     is_public = models.BooleanField(_("bookable online"), default=True)
+    # A booking that shares the customer's details beyond the site (a video call on a third
+    # party's platform) needs their consent for that purpose first: asked on the form, checked
+    # by the service, kept in the consent ledger.
+    consent_purpose = models.CharField(_("consent needed"), max_length=20, choices=Purpose.choices, blank=True)
+    consent_text = models.CharField(_("what the customer agrees to"), max_length=300, blank=True)
+    meeting_room_url = models.URLField(
+        _("video rooms at"), blank=True, help_text=_("Each booking gets its own room at this address followed by a code nobody can guess.")
+    )
 
     tenancy = Tenancy(network="network", site="site")
 
@@ -204,6 +212,38 @@ class OfferingNeed(models.Model):
         ]
 
 
+class Checklist(models.Model):
+    """What must be done before an offering's booking can start ("Sanificazione dell'auto prima della prova")."""
+
+    offering = models.ForeignKey(Offering, on_delete=models.CASCADE, related_name="checklists", verbose_name=_("offering"))
+    name = models.CharField(_("name"), max_length=120)
+
+    tenancy = Tenancy(network="offering__network", site="offering__site")
+
+    class Meta:
+        verbose_name = _("preparation checklist")
+        verbose_name_plural = _("preparation checklists")
+        ordering = ["offering", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ChecklistStep(models.Model):
+    """One thing to do on a checklist: cleaned, sanitised, documents ready, charged."""
+
+    checklist = models.ForeignKey(Checklist, on_delete=models.CASCADE, related_name="steps", verbose_name=_("checklist"))
+    label = models.CharField(_("step"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    tenancy = Tenancy(network="checklist__offering__network", site="checklist__offering__site")
+
+    class Meta:
+        verbose_name = _("checklist step")
+        verbose_name_plural = _("checklist steps")
+        ordering = ["checklist", "position", "pk"]
+
+
 class Booking(TimeStamped):
     """A customer's appointment at a site: what, when, and for whom."""
 
@@ -231,6 +271,12 @@ class Booking(TimeStamped):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("booked by")
     )
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    no_show_at = models.DateTimeField(_("marked no-show at"), null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    # The iCalendar SEQUENCE: each change the customer is told of raises it, so their calendar replaces the event.
+    sequence = models.PositiveSmallIntegerField(_("changes"), default=0)
 
     tenancy = Tenancy(network="network", site="site")
 
@@ -247,6 +293,26 @@ class Booking(TimeStamped):
     @property
     def is_active(self) -> bool:
         return self.status not in (self.Status.CANCELLED, self.Status.NO_SHOW)
+
+
+class BookingCheck(models.Model):
+    """A checklist step for one booking, copied from the offering's checklist when booked; who ticked it and when."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="checks", verbose_name=_("booking"))
+    checklist = models.CharField(_("checklist"), max_length=120)
+    label = models.CharField(_("step"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("done by")
+    )
+
+    tenancy = Tenancy(network="booking__network", site="booking__site")
+
+    class Meta:
+        verbose_name = _("preparation step")
+        verbose_name_plural = _("preparation steps")
+        ordering = ["booking", "position", "pk"]
 
 
 class Allocation(models.Model):

@@ -188,10 +188,11 @@ class Diary:
         return found
 
     def allocation_for(self, offering: Offering, needs: list[OfferingNeed], start: datetime.datetime,
-                       vehicle_model_id: int | None = None) -> list[Resource] | None:  # fmt: skip
+                       vehicle_model_id: int | None = None, prefer: frozenset[int] = frozenset()) -> list[Resource] | None:  # fmt: skip
         """The resources a booking at `start` would hold, or None when one need cannot be met.
 
-        Of each kind, those with the fewest holds, so work spreads.
+        Of each kind, the `prefer`red ones when free (a moved booking keeps its consultant and
+        car), then those with the fewest holds, so work spreads.
         """
         date = timezone.localtime(start, zone()).date()
         end = start + datetime.timedelta(minutes=offering.duration_minutes)
@@ -204,7 +205,7 @@ class Diary:
             free = self.free_resources(need, vehicle_model_id, date, s, e, hold)
             if len(free) < need.quantity:
                 return None
-            free.sort(key=lambda r: (len(self.busy[r.pk]), r.name, r.pk))
+            free.sort(key=lambda r: (r.pk not in prefer, len(self.busy[r.pk]), r.name, r.pk))
             chosen.extend(free[: need.quantity])
         return chosen
 

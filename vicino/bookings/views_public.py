@@ -1,4 +1,5 @@
-"""The public booking page of a site's offering: pick a model and a free time, say who you are, done.
+"""The public booking pages: a site's offering (pick a model and a free time, say who you are, done), and the
+page of the e-mail's signed link, to move or cancel a booking without an account.
 
 Mobile-first and without an account. The page shows a week of free times computed like the
 booking itself, so a time it shows can only have been taken since: then the customer is told
@@ -8,10 +9,11 @@ so, with the nearest free times, and keeps what they typed.
 import datetime
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,11 +21,12 @@ from vicino.core.models import Network, Site
 from vicino.people.matching import PersonIn, customer_match_or_create
 from vicino.people.models import Channel, ConsentEvent, Customer, PrivacyNotice, Purpose
 from vicino.people import services as people
-from vicino.sales.models import VehicleModel
+from vicino.sales.models import Lead, VehicleModel
 
 from . import services
-from .forms import BookingForm
-from .models import Offering, Resource
+from .forms import BookingForm, MoveForm
+from .links import booking_id_of
+from .models import Booking, Offering, Resource
 from .slots import week_slots, zone
 
 DAYS_SHOWN = 7
@@ -35,6 +38,17 @@ def _day_asked(value: str, today: datetime.date) -> datetime.date:
     except ValueError:
         return today
     return max(day, today)
+
+
+def _week_nav(first: datetime.date, today: datetime.date) -> dict:
+    return {"first": first, "previous": max(today, first - datetime.timedelta(days=DAYS_SHOWN)) if first > today else None,
+            "next": first + datetime.timedelta(days=DAYS_SHOWN)}  # fmt: skip
+
+
+def _refused(context: dict, error: ValidationError) -> int:
+    """Put a refusal on the page; a time just taken comes with the nearest free ones (409), anything else is 422."""
+    context.update(refusal=" ".join(error.messages), nearest=getattr(error, "nearest", None))
+    return 409 if isinstance(error, services.SlotTaken) else 422
 
 
 def booking_page(request: HttpRequest, network_slug: str, site_code: str, slug: str) -> HttpResponse:
@@ -53,21 +67,16 @@ def booking_page(request: HttpRequest, network_slug: str, site_code: str, slug: 
         model = next((m for m in models if str(m.pk) == chosen), None) or next(iter(models), None)
     today = timezone.localdate(timezone.now(), zone())
     first = _day_asked(source.get("day", ""), today)
-    form = BookingForm(request.POST or None, models=models, initial={"vehicle_model": model.pk if model else None})
+    form = BookingForm(request.POST or None, models=models, offering=offering, initial={"vehicle_model": model.pk if model else None})
     context = {"site": site, "network": network, "offering": offering, "model": model, "models": models, "form": form,
-               "first": first, "previous": max(today, first - datetime.timedelta(days=DAYS_SHOWN)) if first > today else None,
-               "next": first + datetime.timedelta(days=DAYS_SHOWN)}  # fmt: skip
+               **_week_nav(first, today)}  # fmt: skip
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
                 booking = _book(request, network, site, offering, form.cleaned_data)
-            except services.SlotTaken as taken:
-                context.update(refusal=taken.messages[0], nearest=taken.nearest)
-                status = 409
             except ValidationError as error:
-                context["refusal"] = " ".join(error.messages)
-                status = 422
+                status = _refused(context, error)
             else:
                 return render(request, "bookings/booked.html", {**context, "booking": booking})
         else:
@@ -85,15 +94,63 @@ def _book(request: HttpRequest, network: Network, site: Site, offering: Offering
     matched = customer_match_or_create(by=None, network=network, site=site, person=person, channel=Channel.WEB,
                                        summary=_("Customer record created from an online booking"))  # fmt: skip
     customer = Customer.objects.get(pk=matched.customer_id)
-    booking = services.booking_create(
-        by=None, offering=offering, customer=customer, starts_at=data["starts_at"], vehicle_model=data.get("vehicle_model"),
-        channel=Channel.WEB, campaign=request.GET.get("utm_campaign", "")[:100], notes=data["notes"],
-    )  # fmt: skip
     notice = PrivacyNotice.objects.filter(network=network).order_by("-published_at").first()
-    if data["consent_marketing"] and notice is not None:
+    purposes = ([offering.consent_purpose] if data.get("consent_needed") else []) + ([Purpose.MARKETING] if data["consent_marketing"] else [])
+    for purpose in purposes if notice is not None else ():
+        # Recorded before the booking, which checks it; refused, the whole transaction goes, consent included.
         people.consent_record(
-            by=None, customer=customer, purpose=Purpose.MARKETING, channel=Channel.EMAIL, action=ConsentEvent.Action.GRANTED,
+            by=None, customer=customer, purpose=purpose, channel=services.CONSENT_CHANNEL, action=ConsentEvent.Action.GRANTED,
             source=ConsentEvent.Source.WEB_FORM, notice=notice, ip_address=request.META.get("REMOTE_ADDR") or None,
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
         )  # fmt: skip
-    return booking
+    return services.booking_create(
+        by=None, offering=offering, customer=customer, starts_at=data["starts_at"], vehicle_model=data.get("vehicle_model"),
+        lead=_open_lead(customer, site) if offering.kind == Offering.Kind.TEST_DRIVE else None,
+        channel=Channel.WEB, campaign=request.GET.get("utm_campaign", "")[:100], notes=data["notes"],
+    )  # fmt: skip
+
+
+def _open_lead(customer: Customer, site: Site) -> Lead | None:
+    """The customer's lead at the site still short of a test drive: booking one online moves it on."""
+    return Lead.objects.filter(customer=customer, site=site, stage__in=services.BEFORE_TEST_DRIVE).order_by("-created_at").first()
+
+
+def _booking_of(token: str) -> Booking | None:
+    booking_id = booking_id_of(token)
+    if booking_id is None:
+        return None
+    return Booking.objects.select_related("site__network", "offering", "customer", "vehicle_model").filter(pk=booking_id).first()
+
+
+def booking_manage(request: HttpRequest, token: str) -> HttpResponse:
+    """The page the e-mail's link opens: the booking, a week of other free times to move it to, and cancelling."""
+    booking = _booking_of(token)
+    if booking is None:
+        return render(request, "bookings/link_invalid.html", status=404)
+    offering, site = booking.offering, booking.site
+    now = timezone.now()
+    changeable = booking.status == Booking.Status.CONFIRMED and booking.starts_at > now
+    today = timezone.localdate(now, zone())
+    first = _day_asked(request.GET.get("day", ""), max(today, timezone.localdate(booking.starts_at, zone()) - datetime.timedelta(days=3)))
+    first = max(first, today)
+    context = {"booking": booking, "offering": offering, "site": site, "model": booking.vehicle_model, "changeable": changeable,
+               **_week_nav(first, today)}  # fmt: skip
+    status = 200
+    if request.method == "POST" and changeable:
+        action = request.POST.get("action")
+        try:
+            if action == "cancel":
+                services.booking_cancel(by=None, booking=booking, reason=_("by the customer, through the e-mail's link"))
+                messages.success(request, _("Your booking is cancelled. We have sent you an e-mail to confirm it."))
+                return redirect("bookings:manage", token)
+            form = MoveForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Choose one of the free times."), code="no_time")
+            services.booking_reschedule(by=None, booking=booking, starts_at=form.cleaned_data["starts_at"])
+            messages.success(request, _("Your booking has moved. We have sent you an e-mail with the new time."))
+            return redirect("bookings:manage", token)
+        except ValidationError as error:
+            status = _refused(context, error)
+    if changeable:
+        context["week"] = week_slots(offering=offering, first=first, days=DAYS_SHOWN, vehicle_model_id=booking.vehicle_model_id)
+    return render(request, "bookings/manage.html", context, status=status)

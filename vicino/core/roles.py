@@ -45,30 +45,35 @@ class Capability(StrEnum):
     LEADS_MANAGE = "leads.manage"
     VEHICLES_MANAGE = "vehicles.manage"
     SALES_REPORT = "sales.report"
+    BOOKINGS_VIEW = "bookings.view"
+    BOOKINGS_MANAGE = "bookings.manage"
 
 
 _EVERYONE = {Capability.SITES_VIEW, Capability.TEAM_VIEW, Capability.API_ACCESS, Capability.CUSTOMERS_VIEW}
 _FRONT_LINE = _EVERYONE | {Capability.CUSTOMERS_MANAGE}
 _SALES = {Capability.LEADS_VIEW, Capability.LEADS_MANAGE}
+# Everyone who meets customers at a site keeps its diary: reception books, consultants and advisors run their appointments.
+_DIARY = {Capability.BOOKINGS_VIEW, Capability.BOOKINGS_MANAGE}
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.NETWORK_ADMIN: frozenset(Capability),
     # Communications and analysts read customers and take lists out; they do not edit people.
     Role.HQ_COMMUNICATIONS: frozenset(_EVERYONE | {Capability.CUSTOMERS_EXPORT, Capability.SALES_REPORT}),
     # Customer care answers privacy requests (access, erasure) for the whole network.
-    Role.HQ_CUSTOMER_CARE: frozenset(_FRONT_LINE | {Capability.PRIVACY_MANAGE}),
-    Role.HQ_ANALYST: frozenset(_EVERYONE | {Capability.CUSTOMERS_EXPORT, Capability.LEADS_VIEW, Capability.SALES_REPORT}),
+    Role.HQ_CUSTOMER_CARE: frozenset(_FRONT_LINE | _DIARY | {Capability.PRIVACY_MANAGE}),
+    Role.HQ_ANALYST: frozenset(_EVERYONE | {Capability.CUSTOMERS_EXPORT, Capability.LEADS_VIEW, Capability.SALES_REPORT, Capability.BOOKINGS_VIEW}),
     # A site manager edits their own site and runs its team; the scope keeps it to that site.
     Role.SITE_MANAGER: frozenset(
         _FRONT_LINE
         | _SALES
+        | _DIARY
         | {Capability.SITES_MANAGE, Capability.TEAM_MANAGE, Capability.CUSTOMERS_IMPORT, Capability.CUSTOMERS_EXPORT}
         | {Capability.VEHICLES_MANAGE, Capability.SALES_REPORT}
     ),
-    Role.SALES_CONSULTANT: frozenset(_FRONT_LINE | _SALES),
-    Role.SERVICE_ADVISOR: frozenset(_FRONT_LINE),
+    Role.SALES_CONSULTANT: frozenset(_FRONT_LINE | _SALES | _DIARY),
+    Role.SERVICE_ADVISOR: frozenset(_FRONT_LINE | _DIARY),
     # Reception takes walk-in and phone enquiries down; consultants follow them.
-    Role.RECEPTION: frozenset(_FRONT_LINE | _SALES),
+    Role.RECEPTION: frozenset(_FRONT_LINE | _SALES | _DIARY),
 }
 
 

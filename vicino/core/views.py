@@ -10,7 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse, reverse_lazy
@@ -29,6 +30,7 @@ from .forms import (
     errors_into_form,
 )
 from .middleware import SESSION_KEY
+from .models import Site
 from .pagination import CappedPaginator
 from .roles import Capability, Role
 
@@ -51,6 +53,20 @@ def actor_required(capability: Capability | None = None) -> Callable:
         return wrapped
 
     return decorator
+
+
+def site_chosen(request: HttpRequest, sites: QuerySet[Site]) -> Site | None:
+    """The site a page shows: the one asked for (`?site=`) among `sites`, else the user's own, else the first.
+
+    A site outside `sites` is a 404, as if it did not exist.
+    """
+    chosen = request.GET.get("site") or request.POST.get("site")
+    if chosen and chosen.isdigit():
+        site = sites.filter(pk=int(chosen)).first()
+        if site is None:
+            raise Http404
+        return site
+    return request.actor.site or sites.first()
 
 
 class LoginView(auth_views.LoginView):

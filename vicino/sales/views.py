@@ -12,7 +12,7 @@ from vicino.core.forms import errors_into_form
 from vicino.core.models import Site
 from vicino.core.pagination import CappedPaginator
 from vicino.core.roles import Capability
-from vicino.core.views import actor_required
+from vicino.core.views import actor_required, site_chosen
 from vicino.people import queries as people_queries
 from vicino.people.matching import PersonIn
 from vicino.people.models import Channel
@@ -37,14 +37,7 @@ TIMELINE_ENTRIES = 15
 
 def _board_site(request: HttpRequest) -> Site | None:
     """The site whose board is shown: a site member's own; head office picks one (the first by default)."""
-    sites = queries.lead_sites(actor=request.actor)
-    chosen = request.GET.get("site") or request.POST.get("site")
-    if chosen and chosen.isdigit():
-        site = sites.filter(pk=int(chosen)).first()
-        if site is None:
-            raise Http404
-        return site
-    return request.actor.site or sites.first()
+    return site_chosen(request, queries.lead_sites(actor=request.actor))
 
 
 @actor_required(Capability.LEADS_VIEW)
