@@ -107,7 +107,7 @@ def _email_token(text: str) -> str:
 
 
 from codice_fiscale import ascii_letters as _ascii  # noqa: E402
-from codice_fiscale import CF_MONTHS, cf_name_code, cf_partial, cf_surname_code, fiscal_code  # noqa: E402
+from codice_fiscale import CF_MONTHS, cf_name_code, cf_partial, cf_surname_code  # noqa: E402
 
 
 def _lookup_table(weights: list[float] | tuple[float, ...], size: int = 1 << 16) -> list[int]:

@@ -329,5 +329,9 @@ class Allocation(models.Model):
     class Meta:
         verbose_name = _("resource held")
         verbose_name_plural = _("resources held")
-        indexes = [models.Index(fields=["resource", "starts_at"], name="allocation_resource_time", condition=Q(is_active=True))]
+        indexes = [
+            models.Index(fields=["resource", "starts_at"], name="allocation_resource_time", condition=Q(is_active=True)),
+            # A period's holds are those ending after it starts: by end, years of past holds are skipped.
+            models.Index(fields=["resource", "ends_at"], name="allocation_resource_until", condition=Q(is_active=True)),
+        ]
         constraints = [models.CheckConstraint(condition=Q(starts_at__lt=F("ends_at")), name="allocation_order")]

@@ -2,7 +2,6 @@
 
 import datetime
 import statistics
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from vicino.core.audit import audit_record, changes_apply, snapshot
 from vicino.core.models import User
-from vicino.people.models import Channel, Customer
+from vicino.people.models import Channel
 from vicino.people.queries import customer_email
 from vicino.people.services import email_normalise, interaction_record
 

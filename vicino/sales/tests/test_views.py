@@ -1,6 +1,5 @@
 """The sales pages as people use them: the public form, quick entry, the board, a lead's page, stock, the report."""
 
-import datetime
 
 import pytest
 from django.core import signing
