@@ -1,6 +1,17 @@
-"""Shapes every app's API router shares: the error body and the 4xx responses it declares."""
+"""What every app's API router shares: the error body, the 4xx responses it declares, and the
+steps each operation begins or ends with (the capability check, a refusal with its own code,
+a service's errors named as the client sent them)."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpRequest, JsonResponse
 from ninja import Schema
+
+from .actor import Actor
+from .roles import Capability
 
 
 class ErrorOut(Schema):
@@ -14,3 +25,40 @@ class ErrorOut(Schema):
 # Declared on each operation so the OpenAPI schema tells clients what can go wrong.
 READ_ERRORS = {401: ErrorOut, 404: ErrorOut}
 WRITE_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+def allowed(request: HttpRequest, capability: Capability) -> Actor:
+    """The token's actor, when their role has the capability (else 403)."""
+    actor = request.auth
+    if not actor.can(capability):
+        raise PermissionDenied
+    return actor
+
+
+def refused(code: str, message: str, errors: list | None = None, status: int = 422, **extra) -> JsonResponse:
+    """An error with its own code, shaped like every other API error (no `errors` key when there are none)."""
+    body = {"code": code, "message": message}
+    if errors is not None:
+        body["errors"] = errors
+    return JsonResponse({**body, **extra}, status=status)
+
+
+@contextmanager
+def errors_named(*, fields: dict[str, str] | None = None, codes: dict[str, str] | None = None) -> Iterator[None]:
+    """A service's errors under the names the client sent, so `errors[].loc` points at its field.
+
+    `fields` renames model fields (site → site_id); `codes` places field-less errors by their
+    code (an invalid e-mail belongs to `emails`).
+    """
+    try:
+        yield
+    except DjangoValidationError as error:
+        fields, codes = fields or {}, codes or {}
+        if hasattr(error, "error_dict"):
+            raise DjangoValidationError({fields.get(name, name): errors for name, errors in error.error_dict.items()}) from error
+        if codes and all(item.code in codes for item in error.error_list):
+            named: dict[str, list] = {}
+            for item in error.error_list:
+                named.setdefault(codes[item.code], []).append(item)
+            raise DjangoValidationError(named) from error
+        raise

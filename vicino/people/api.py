@@ -1,8 +1,6 @@
 """API operations on customers: records, contact points, the consent ledger, the timeline."""
 
 import datetime
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -16,7 +14,7 @@ from pydantic import AwareDatetime, ConfigDict, Field, ValidationInfo, field_val
 from vicino.api.pagination import CappedLimitOffsetPagination
 from vicino.core import queries as core_queries
 from vicino.core.actor import Actor
-from vicino.core.apischema import READ_ERRORS, WRITE_ERRORS
+from vicino.core.apischema import READ_ERRORS, WRITE_ERRORS, allowed, errors_named
 from vicino.core.models import Site
 from vicino.core.roles import Capability
 
@@ -246,7 +244,7 @@ class TimelineFilters(Schema):
 @router.get("/customers", response={200: list[CustomerOut], **READ_ERRORS}, summary="Customers the caller can see")
 @paginate(CappedLimitOffsetPagination)
 def customer_list(request: HttpRequest, filters: Query[CustomerFilters]):
-    actor = _allowed(request, Capability.CUSTOMERS_VIEW)
+    actor = allowed(request, Capability.CUSTOMERS_VIEW)
     customers = _customers(actor)
     if filters.relation:
         customers = customers.filter(relation=filters.relation)
@@ -262,17 +260,17 @@ def customer_list(request: HttpRequest, filters: Query[CustomerFilters]):
 
 @router.get("/customers/{customer_id}", response={200: CustomerOut, **READ_ERRORS})
 def customer_detail(request: HttpRequest, customer_id: int):
-    actor = _allowed(request, Capability.CUSTOMERS_VIEW)
+    actor = allowed(request, Capability.CUSTOMERS_VIEW)
     return get_object_or_404(_customers(actor), pk=customer_id)
 
 
 @router.post("/customers", response={201: CustomerOut, **WRITE_ERRORS}, summary="Add a customer")
 def customer_create(request: HttpRequest, payload: CustomerCreateIn):
-    actor = _allowed(request, Capability.CUSTOMERS_MANAGE)
+    actor = allowed(request, Capability.CUSTOMERS_MANAGE)
     fields = payload.model_dump(include=set(CustomerIn.model_fields) - {"site_id"})
     # Left out, the customer is followed by the caller's own site, as on the web form.
     site = _visible_site(actor, payload.site_id) if "site_id" in payload.model_fields_set else actor.site
-    with _errors_named(fields={"site": "site_id"}, codes={"invalid_email": "emails", "invalid_phone": "phones"}):
+    with errors_named(fields={"site": "site_id"}, codes={"invalid_email": "emails", "invalid_phone": "phones"}):
         customer = services.customer_create(
             by=actor.user,
             network=actor.network,
@@ -296,7 +294,7 @@ def customer_update(request: HttpRequest, customer_id: int, payload: PatchDict[C
     data = dict(payload)
     if "site_id" in data:
         data["site"] = _visible_site(actor, data.pop("site_id"))
-    with _errors_named(fields={"site": "site_id"}):
+    with errors_named(fields={"site": "site_id"}):
         services.customer_update(by=actor.user, customer=customer, data=data)
     return get_object_or_404(_customers(actor), pk=customer_id)
 
@@ -318,7 +316,7 @@ def contact_point_list(request: HttpRequest, customer_id: int):
 def contact_point_add(request: HttpRequest, customer_id: int, payload: ContactPointIn):
     actor = request.auth
     customer = _customer(actor, customer_id, Capability.CUSTOMERS_MANAGE)
-    with _errors_named(codes={"invalid_email": "value", "invalid_phone": "value"}):
+    with errors_named(codes={"invalid_email": "value", "invalid_phone": "value"}):
         point = services.contact_point_add(
             by=actor.user, customer=customer, kind=payload.kind, value=payload.value, label=payload.label
         )
@@ -380,7 +378,7 @@ def consent_record(request: HttpRequest, customer_id: int, payload: ConsentIn):
         notice = actor.scope(PrivacyNotice.objects.all()).filter(version=payload.notice_version.strip()).first()
         if notice is None:
             raise DjangoValidationError({"notice_version": _("There is no privacy notice with this version.")})
-    with _errors_named(fields={"notice": "notice_version"}):
+    with errors_named(fields={"notice": "notice_version"}):
         event = services.consent_record(
             by=actor.user,
             customer=customer,
@@ -463,13 +461,6 @@ def customer_data(request: HttpRequest, customer_id: int):
 # --- Shared steps ---------------------------------------------------------------------
 
 
-def _allowed(request: HttpRequest, capability: Capability) -> Actor:
-    actor = request.auth
-    if not actor.can(capability):
-        raise PermissionDenied
-    return actor
-
-
 def _customers(actor: Actor):
     return queries.customer_list(actor=actor).prefetch_related("tags", "addresses")
 
@@ -491,25 +482,3 @@ def _visible_site(actor: Actor, site_id: int | None) -> Site | None:
     if site is None:
         raise DjangoValidationError({"site_id": _("Choose one of the sites you can see.")})
     return site
-
-
-@contextmanager
-def _errors_named(*, fields: dict[str, str] | None = None, codes: dict[str, str] | None = None) -> Iterator[None]:
-    """A service's errors under the names the client sent, so `errors[].loc` points at its field.
-
-    `fields` renames model fields (site → site_id); `codes` places field-less errors by their
-    code (an invalid e-mail belongs to `emails`).
-    """
-    try:
-        yield
-    except DjangoValidationError as error:
-        fields, codes = fields or {}, codes or {}
-        if hasattr(error, "error_dict"):
-            renamed = {fields.get(name, name): errors for name, errors in error.error_dict.items()}
-            raise DjangoValidationError(renamed) from error
-        if codes and all(item.code in codes for item in error.error_list):
-            named: dict[str, list] = {}
-            for item in error.error_list:
-                named.setdefault(codes[item.code], []).append(item)
-            raise DjangoValidationError(named) from error
-        raise

@@ -1,15 +1,13 @@
 """API operations on sales: leads and their pipeline, ADF documents, the catalogue and stock, quotes."""
 
 import datetime
-from collections.abc import Iterator
-from contextlib import contextmanager
 from decimal import Decimal
 from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import PatchDict, Query, Router, Schema, Status
@@ -19,7 +17,7 @@ from pydantic_core import PydanticCustomError
 
 from vicino.api.pagination import CappedLimitOffsetPagination
 from vicino.core.actor import Actor
-from vicino.core.apischema import READ_ERRORS, WRITE_ERRORS
+from vicino.core.apischema import READ_ERRORS, WRITE_ERRORS, allowed, errors_named, refused
 from vicino.core.models import Site
 from vicino.core.roles import Capability
 from vicino.people.matching import PersonIn
@@ -346,7 +344,7 @@ class QuoteOut(Schema):
 @router.get("/leads", response={200: list[LeadOut], **READ_ERRORS}, summary="Leads the caller can see, newest first")
 @paginate(CappedLimitOffsetPagination)
 def lead_list(request: HttpRequest, filters: Query[LeadFilters]):
-    actor = _allowed(request, Capability.LEADS_VIEW)
+    actor = allowed(request, Capability.LEADS_VIEW)
     leads = queries.lead_filter(
         queries.lead_list(actor=actor), stage=filters.stage or "", channel=filters.channel or "", campaign=filters.campaign.strip(),
         text=filters.q,
@@ -367,7 +365,7 @@ def lead_detail(request: HttpRequest, lead_id: int):
 
 @router.post("/leads", response={201: LeadOut, **WRITE_ERRORS}, summary="Take an enquiry in: the lead is routed to a site and a consultant")
 def lead_create(request: HttpRequest, payload: LeadIn):
-    actor = _allowed(request, Capability.LEADS_MANAGE)
+    actor = allowed(request, Capability.LEADS_MANAGE)
     # Left out, a site member's enquiry is their own site's, as on quick entry; head office's is routed.
     chosen = _visible_site(actor, payload.site_id) if payload.site_id is not None else actor.site
     person = payload.customer.model_dump()
@@ -388,7 +386,7 @@ def lead_create(request: HttpRequest, payload: LeadIn):
         trade_ins=[services.TradeInIn(**trade.model_dump()) for trade in payload.trade_ins],
     )
     # A nameless stranger is refused under `last_name`: the customer's, in this body.
-    with _errors_named(fields={"vehicle_model": "vehicle_model_id", "stock_vehicle": "stock_vehicle_id", "last_name": "customer.last_name"}):
+    with errors_named(fields={"vehicle_model": "vehicle_model_id", "stock_vehicle": "stock_vehicle_id", "last_name": "customer.last_name"}):
         lead = services.lead_create(by=actor.user, network=actor.network, enquiry=enquiry)
     # The routing may send it to a site the caller cannot see (theirs takes no leads): they still get what they made.
     return Status(201, queries.lead_list(actor=actor).filter(pk=lead.pk).first() or lead)
@@ -413,7 +411,7 @@ def lead_create(request: HttpRequest, payload: LeadIn):
     },
 )
 def lead_adf_import(request: HttpRequest):
-    actor = _allowed(request, Capability.LEADS_MANAGE)
+    actor = allowed(request, Capability.LEADS_MANAGE)
     # Read from the stream, not `request.body`: Django refuses a body past DATA_UPLOAD_MAX_MEMORY_SIZE
     # (2.5 MB) there, and a portal's document may be 10 MB. A byte past the cap is enough to refuse it.
     # (With an Idempotency-Key, api/idempotency.py hashes `request.body` first: there the 2.5 MB limit still holds.)
@@ -421,7 +419,7 @@ def lead_adf_import(request: HttpRequest):
     too_large = declared.isdigit() and int(declared) > MAX_DOCUMENT_BYTES
     data = b"" if too_large else request.read(MAX_DOCUMENT_BYTES + 1)
     if too_large or len(data) > MAX_DOCUMENT_BYTES:
-        return _refused("too_large", _("The ADF document is larger than 10 MB: send it in parts."))
+        return refused("too_large", _("The ADF document is larger than 10 MB: send it in parts."))
     filename = (request.headers.get("X-Filename") or "").replace("\\", "/").rsplit("/", 1)[-1].strip() or "api.xml"
     try:
         with transaction.atomic():
@@ -430,14 +428,14 @@ def lead_adf_import(request: HttpRequest):
                 # Refused whole: keep no document, so the sender's corrected retry is the only copy.
                 transaction.set_rollback(True)
     except AdfError as error:
-        return _refused(error.code, error.message)
+        return refused(error.code, error.message)
     problems = [{"prospect": p.prospect, "element": p.element, "message": p.message} for p in result.problems]
     if not result.leads and problems:
         first = problems[0]
         message = _("No prospect could be imported. The first problem is in prospect %(prospect)s, %(element)s: %(message)s") % {
             "prospect": first["prospect"], "element": first["element"] or _("the whole prospect"), "message": first["message"],
         }  # fmt: skip
-        return _refused("adf_invalid", message, errors=problems)
+        return refused("adf_invalid", message, errors=problems)
     body = {"document_id": result.document.pk, "prospects": result.document.prospect_count, "leads": [lead.pk for lead in result.leads],
             "problems": problems}  # fmt: skip
     return Status(201, body)
@@ -497,7 +495,7 @@ def quote_create(request: HttpRequest, lead_id: int, payload: QuoteIn):
 
 @router.get("/quotes/{quote_id}", response={200: QuoteOut, **READ_ERRORS}, summary="A quote with its lines and totals")
 def quote_detail(request: HttpRequest, quote_id: int):
-    actor = _allowed(request, Capability.LEADS_VIEW)
+    actor = allowed(request, Capability.LEADS_VIEW)
     return get_object_or_404(_quotes(actor), pk=quote_id)
 
 
@@ -508,7 +506,7 @@ def quote_detail(request: HttpRequest, quote_id: int):
     openapi_extra={"responses": {200: {"content": {"application/pdf": {}}}}},
 )
 def quote_pdf(request: HttpRequest, quote_id: int):
-    actor = _allowed(request, Capability.LEADS_VIEW)
+    actor = allowed(request, Capability.LEADS_VIEW)
     quote = get_object_or_404(_quotes(actor).select_related("lead__site__network", "lead__customer"), pk=quote_id)
     response = HttpResponse(quotes.quote_pdf(quote), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{quotes.quote_pdf_filename(quote)}"'
@@ -521,7 +519,7 @@ def quote_pdf(request: HttpRequest, quote_id: int):
 @router.get("/vehicles/models", response={200: list[VehicleModelOut], **READ_ERRORS}, summary="The network's catalogue")
 @paginate(CappedLimitOffsetPagination)
 def vehicle_model_list(request: HttpRequest, filters: Query[CatalogueFilters]):
-    actor = _allowed(request, Capability.LEADS_VIEW)
+    actor = allowed(request, Capability.LEADS_VIEW)
     models = queries.catalogue(actor=actor)
     if filters.is_active is not None:
         models = models.filter(is_active=filters.is_active)
@@ -530,7 +528,7 @@ def vehicle_model_list(request: HttpRequest, filters: Query[CatalogueFilters]):
 
 @router.post("/vehicles/models", response={201: VehicleModelOut, **WRITE_ERRORS}, summary="Add a version to the network's catalogue (head office)")
 def vehicle_model_create(request: HttpRequest, payload: VehicleModelIn):
-    actor = _allowed(request, Capability.VEHICLES_MANAGE)
+    actor = allowed(request, Capability.VEHICLES_MANAGE)
     # The catalogue is the network's: head office keeps it, as on the catalogue page; sites keep their stock.
     if not actor.is_head_office:
         raise PermissionDenied
@@ -541,7 +539,7 @@ def vehicle_model_create(request: HttpRequest, payload: VehicleModelIn):
 @router.get("/vehicles/stock", response={200: list[StockVehicleOut], **READ_ERRORS}, summary="Vehicles in the stock the caller can see")
 @paginate(CappedLimitOffsetPagination)
 def stock_list(request: HttpRequest, filters: Query[StockFilters]):
-    actor = _allowed(request, Capability.LEADS_VIEW)
+    actor = allowed(request, Capability.LEADS_VIEW)
     vehicles = queries.stock_list(actor=actor)
     for name in ("site_id", "status", "condition", "fuel"):
         if getattr(filters, name) is not None:
@@ -553,13 +551,13 @@ def stock_list(request: HttpRequest, filters: Query[StockFilters]):
 
 @router.get("/vehicles/stock/{vehicle_id}", response={200: StockVehicleOut, **READ_ERRORS})
 def stock_detail(request: HttpRequest, vehicle_id: int):
-    actor = _allowed(request, Capability.LEADS_VIEW)
+    actor = allowed(request, Capability.LEADS_VIEW)
     return get_object_or_404(queries.stock_list(actor=actor), pk=vehicle_id)
 
 
 @router.post("/vehicles/stock", response={201: StockVehicleOut, **WRITE_ERRORS}, summary="Put a vehicle in a site's stock")
 def stock_create(request: HttpRequest, payload: StockVehicleIn):
-    actor = _allowed(request, Capability.VEHICLES_MANAGE)
+    actor = allowed(request, Capability.VEHICLES_MANAGE)
     site = _visible_site(actor, payload.site_id) if payload.site_id is not None else actor.site
     if site is None:
         raise DjangoValidationError({"site_id": _("Choose one of the sites you can see.")})
@@ -568,14 +566,14 @@ def stock_create(request: HttpRequest, payload: StockVehicleIn):
     # What the catalogue model brings (make, model, trim, fuel) is not overwritten by empty values.
     fields = {name: value for name, value in given.items() if value not in ("", None)}
     _vin_free(actor, payload.vin)
-    with _errors_named(fields={"vehicle_model": "vehicle_model_id"}):
+    with errors_named(fields={"vehicle_model": "vehicle_model_id"}):
         vehicle = stock.stock_vehicle_create(by=actor.user, site=site, vin=payload.vin, price=payload.price, vehicle_model=model, **fields)
     return Status(201, get_object_or_404(queries.stock_list(actor=actor), pk=vehicle.pk))
 
 
 @router.patch("/vehicles/stock/{vehicle_id}", response={200: StockVehicleOut, **WRITE_ERRORS}, summary="Change a vehicle's price, status, zone…")
 def stock_update(request: HttpRequest, vehicle_id: int, payload: PatchDict[StockEditIn]):
-    actor = _allowed(request, Capability.LEADS_VIEW)
+    actor = allowed(request, Capability.LEADS_VIEW)
     vehicle = get_object_or_404(queries.stock_list(actor=actor), pk=vehicle_id)
     if not actor.can(Capability.VEHICLES_MANAGE):
         raise PermissionDenied
@@ -584,21 +582,6 @@ def stock_update(request: HttpRequest, vehicle_id: int, payload: PatchDict[Stock
 
 
 # --- Shared steps ---------------------------------------------------------------------
-
-
-def _allowed(request: HttpRequest, capability: Capability) -> Actor:
-    actor = request.auth
-    if not actor.can(capability):
-        raise PermissionDenied
-    return actor
-
-
-def _refused(code: str, message: str, errors: list | None = None) -> JsonResponse:
-    """A 422 with its own code, shaped like every other API error (no `errors` key when there are none)."""
-    body = {"code": code, "message": message}
-    if errors is not None:
-        body["errors"] = errors
-    return JsonResponse(body, status=422)
 
 
 def _lead(actor: Actor, lead_id: int, capability: Capability = Capability.LEADS_VIEW) -> Lead:
@@ -647,21 +630,3 @@ def _vin_free(actor: Actor, vin: str) -> None:
         probe.validate_constraints(exclude=_NOT_THE_VIN)
     except DjangoValidationError as error:
         raise DjangoValidationError({"vin": error.messages}) from error
-
-
-@contextmanager
-def _errors_named(*, fields: dict[str, str] | None = None, codes: dict[str, str] | None = None) -> Iterator[None]:
-    """A service's errors under the names the client sent (vehicle_model → vehicle_model_id), so `errors[].loc` points at them."""
-    try:
-        yield
-    except DjangoValidationError as error:
-        fields, codes = fields or {}, codes or {}
-        if hasattr(error, "error_dict"):
-            raise DjangoValidationError({fields.get(name, name): errors for name, errors in error.error_dict.items()}) from error
-        if codes and all(item.code in codes for item in error.error_list):
-            named: dict[str, list] = {}
-            for item in error.error_list:
-                named.setdefault(codes[item.code], []).append(item)
-            raise DjangoValidationError(named) from error
-        raise
-
