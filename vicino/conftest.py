@@ -6,6 +6,7 @@ bruno sells in Treviso, roberta runs Borgo.
 """
 
 import datetime
+import json
 import os
 import shutil
 import socket
@@ -135,6 +136,24 @@ def client_of(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def api_token(user: User) -> str:
+    """A new API token acting as the user's first membership."""
+    from vicino.api import services as api_services
+    from vicino.core.models import Membership
+
+    _token, plaintext = api_services.api_token_create(by=user, membership=Membership.objects.filter(user=user).first(), name="test")
+    return plaintext
+
+
+def api_call(method: str, path: str, token: str | None = None, body=None, language: str = "it", **headers):
+    """A request to /api/v1 as a client sends it: JSON body, the caller's language, the token if any."""
+    headers = {"Accept-Language": language, **({"Authorization": f"Bearer {token}"} if token else {}), **headers}
+    kwargs = {"headers": headers}
+    if body is not None:
+        kwargs.update(data=body if isinstance(body, str) else json.dumps(body), content_type="application/json")
+    return getattr(Client(), method)(f"/api/v1{path}", **kwargs)
 
 
 # --- A real SMTP server --------------------------------------------------------------

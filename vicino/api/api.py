@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from vicino.bookings.api import router as bookings_router
 from vicino.core.api import router as core_router
 from vicino.people.api import router as people_router
 from vicino.sales.api import router as sales_router
@@ -34,6 +35,7 @@ api = NinjaAPI(
 api.add_router("/", core_router)
 api.add_router("/", people_router)
 api.add_router("/", sales_router)
+api.add_router("/", bookings_router)
 idempotency.install(api)
 
 

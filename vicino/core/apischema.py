@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
 from ninja import Schema
 
 from .actor import Actor
@@ -62,3 +63,13 @@ def errors_named(*, fields: dict[str, str] | None = None, codes: dict[str, str] 
                 named.setdefault(codes[item.code], []).append(item)
             raise DjangoValidationError(named) from error
         raise
+
+
+def found(rows, pk: int | None, field: str):
+    """The row `pk` among those the actor can see, None when not asked for; else the field is refused."""
+    if pk is None:
+        return None
+    row = rows.filter(pk=pk).first()
+    if row is None:
+        raise DjangoValidationError({field: _("There is nothing with this id that you can see.")})
+    return row

@@ -19,6 +19,7 @@ from vicino.core.models import Site
 from vicino.core.roles import Capability
 
 from . import privacy, queries, services
+from .matching import PersonIn
 from .models import Channel, ConsentEvent, ContactPoint, Customer, Interaction, PrivacyNotice, Purpose, Tag
 from .search import customer_search
 from .timeline import is_system_kind
@@ -27,6 +28,26 @@ router = Router(tags=["people"])
 
 
 # --- Schemas --------------------------------------------------------------------------
+
+
+class EnquirerIn(Schema):
+    """A customer as a request from another app gives them (an enquiry, a booking): found by e-mail or phone, else created."""
+
+    first_name: str = Field("", max_length=100)
+    last_name: str = Field("", max_length=100)
+    company_name: str = Field("", max_length=200)
+    emails: list[str] = []
+    phones: list[str] = Field([], description="Any common writing; stored in E.164.")
+    street: str = Field("", max_length=200)
+    cap: str = Field("", max_length=5)
+    city: str = Field("", max_length=100)
+    province: str = Field("", max_length=2)
+    language: str = Field("it", max_length=8)
+
+    def person(self) -> PersonIn:
+        """What customer matching reads."""
+        data = self.model_dump()
+        return PersonIn(**{**data, "emails": tuple(data["emails"]), "phones": tuple(data["phones"])})
 
 
 class ContactPointOut(Schema):

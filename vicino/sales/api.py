@@ -17,10 +17,10 @@ from pydantic_core import PydanticCustomError
 
 from vicino.api.pagination import CappedLimitOffsetPagination
 from vicino.core.actor import Actor
-from vicino.core.apischema import READ_ERRORS, WRITE_ERRORS, allowed, errors_named, refused
+from vicino.core.apischema import READ_ERRORS, WRITE_ERRORS, allowed, errors_named, found, refused
 from vicino.core.models import Site
 from vicino.core.roles import Capability
-from vicino.people.matching import PersonIn
+from vicino.people.api import EnquirerIn
 from vicino.people.models import Channel
 
 from . import queries, quotes, services, stock
@@ -103,21 +103,6 @@ class LeadFilters(Schema):
     assigned_to_id: int | None = None
     q: str = Field("", max_length=100, description="Words of the customer's name.")
     updated_since: AwareDatetime | None = Field(None, description="Only leads changed at or after this time.")
-
-
-class EnquirerIn(Schema):
-    """The customer as the enquiry gives them: found by e-mail or phone, else created."""
-
-    first_name: str = Field("", max_length=100)
-    last_name: str = Field("", max_length=100)
-    company_name: str = Field("", max_length=200)
-    emails: list[str] = []
-    phones: list[str] = Field([], description="Any common writing; stored in E.164.")
-    street: str = Field("", max_length=200)
-    cap: str = Field("", max_length=5)
-    city: str = Field("", max_length=100)
-    province: str = Field("", max_length=2)
-    language: str = Field("it", max_length=8)
 
 
 class UtmIn(Schema):
@@ -368,9 +353,8 @@ def lead_create(request: HttpRequest, payload: LeadIn):
     actor = allowed(request, Capability.LEADS_MANAGE)
     # Left out, a site member's enquiry is their own site's, as on quick entry; head office's is routed.
     chosen = _visible_site(actor, payload.site_id) if payload.site_id is not None else actor.site
-    person = payload.customer.model_dump()
     enquiry = services.Enquiry(
-        person=PersonIn(**{**person, "emails": tuple(person["emails"]), "phones": tuple(person["phones"])}),
+        person=payload.customer.person(),
         source=Lead.Source.API,
         channel=payload.channel,
         chosen_site=chosen,
@@ -378,8 +362,8 @@ def lead_create(request: HttpRequest, payload: LeadIn):
         utm=payload.utm.model_dump(),
         interest=payload.interest,
         condition=payload.condition,
-        vehicle_model=_found(queries.catalogue(actor=actor), payload.vehicle_model_id, "vehicle_model_id"),
-        stock_vehicle=_found(queries.stock_list(actor=actor), payload.stock_vehicle_id, "stock_vehicle_id"),
+        vehicle_model=found(queries.catalogue(actor=actor), payload.vehicle_model_id, "vehicle_model_id"),
+        stock_vehicle=found(queries.stock_list(actor=actor), payload.stock_vehicle_id, "stock_vehicle_id"),
         vehicle_text=payload.vehicle_text.strip(),
         message=payload.message.strip(),
         preferred_contact=payload.preferred_contact,
@@ -561,7 +545,7 @@ def stock_create(request: HttpRequest, payload: StockVehicleIn):
     site = _visible_site(actor, payload.site_id) if payload.site_id is not None else actor.site
     if site is None:
         raise DjangoValidationError({"site_id": _("Choose one of the sites you can see.")})
-    model = _found(queries.catalogue(actor=actor), payload.vehicle_model_id, "vehicle_model_id")
+    model = found(queries.catalogue(actor=actor), payload.vehicle_model_id, "vehicle_model_id")
     given = payload.model_dump(exclude={"site_id", "vehicle_model_id", "vin", "price"}, exclude_unset=True)
     # What the catalogue model brings (make, model, trim, fuel) is not overwritten by empty values.
     fields = {name: value for name, value in given.items() if value not in ("", None)}
@@ -603,16 +587,6 @@ def _visible_site(actor: Actor, site_id: int) -> Site:
     if site is None:
         raise DjangoValidationError({"site_id": _("Choose one of the sites you can see.")})
     return site
-
-
-def _found(rows, pk: int | None, field: str):
-    """The row `pk` among those the actor can see, None when not asked for; else the field is refused."""
-    if pk is None:
-        return None
-    row = rows.filter(pk=pk).first()
-    if row is None:
-        raise DjangoValidationError({field: _("There is nothing with this id that you can see.")})
-    return row
 
 
 # Everything but the network and the VIN: what a (network, vin) probe leaves out of the checks.

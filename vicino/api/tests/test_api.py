@@ -1,26 +1,12 @@
-import json
 
 import pytest
 from django.test import Client
 
 from vicino.api import services
 from vicino.api.models import ApiToken
+from vicino.conftest import api_call as call
+from vicino.conftest import api_token as token_for
 from vicino.core.models import AuditEntry, Membership
-
-
-def token_for(user) -> str:
-    _token, plaintext = services.api_token_create(by=user, membership=Membership.objects.filter(user=user).first(), name="test")
-    return plaintext
-
-
-def call(method: str, path: str, token: str | None = None, body=None, language: str = "it"):
-    headers = {"Accept-Language": language}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    kwargs = {"headers": headers}
-    if body is not None:
-        kwargs.update(data=body if isinstance(body, str) else json.dumps(body), content_type="application/json")
-    return getattr(Client(), method)(f"/api/v1{path}", **kwargs)
 
 
 def test_me_tells_who_the_token_acts_as(anna):

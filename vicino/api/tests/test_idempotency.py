@@ -9,20 +9,13 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from vicino.api import services
 from vicino.api.idempotency import KEY_LIFETIME, idempotency_keys_purge
 from vicino.api.models import IdempotencyKey
-from vicino.core.models import Membership
+from vicino.conftest import api_token as token_for
 from vicino.people import services as people
 from vicino.people.models import ContactPoint, Customer
 
 NEW_CUSTOMER = {"first_name": "Luca", "last_name": "Bianchi", "emails": ["luca@example.it"]}
-
-
-def token_for(user) -> str:
-    membership = Membership.objects.filter(user=user).first()
-    _token, plaintext = services.api_token_create(by=user, membership=membership, name="t")
-    return plaintext
 
 
 def post(path: str, token: str, body: dict, key: str | None = None, language: str = "it"):

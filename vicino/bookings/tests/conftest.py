@@ -4,7 +4,9 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
+from vicino.bookings import services
 from vicino.bookings.models import Offering, OfferingNeed, Resource
 from vicino.people import services as people
 from vicino.sales import stock
@@ -49,3 +51,15 @@ def test_drive(aurora, milano, luna_demo, anna_desk):
 @pytest.fixture
 def lucia(aurora, milano):
     return people.customer_create(by=None, network=aurora, site=milano, first_name="Lucia", last_name="Dell'Acqua")
+
+
+@pytest.fixture
+def monday_morning():
+    """The clock stopped at MONDAY_MORNING, for the code that reads it itself: pages, the API, e-mails."""
+    with time_machine.travel(MONDAY_MORNING, tick=False):
+        yield
+
+
+def book(offering, customer, model, when, **extra):
+    """A booking made on MONDAY_MORNING."""
+    return services.booking_create(by=None, offering=offering, customer=customer, starts_at=when, vehicle_model=model, now=MONDAY_MORNING, **extra)

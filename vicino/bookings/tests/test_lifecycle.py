@@ -14,13 +14,9 @@ from vicino.people.models import ConsentEvent, Interaction, Purpose
 from vicino.sales import services as sales
 from vicino.sales.models import Lead
 
-from .conftest import MONDAY_MORNING, at
+from .conftest import MONDAY_MORNING, at, book
 
 pytestmark = pytest.mark.django_db
-
-
-def _book(offering, customer, model, when, **extra):
-    return services.booking_create(by=None, offering=offering, customer=customer, starts_at=when, vehicle_model=model, now=MONDAY_MORNING, **extra)
 
 
 @pytest.fixture
@@ -40,22 +36,22 @@ def _held(booking):
 
 def test_a_moved_booking_keeps_its_car_and_consultant_and_frees_the_old_time(test_drive, luna, lucia, carla, luna_demo, anna_desk, aurora, milano):
     Resource.objects.create(network=aurora, site=milano, kind=Resource.Kind.CONSULTANT, name="Bruno Zanetti")
-    booking = _book(test_drive, lucia, luna, at(15, 10))
+    booking = book(test_drive, lucia, luna, at(15, 10))
     moved = services.booking_reschedule(by=None, booking=booking, starts_at=at(15, 10, 30), now=MONDAY_MORNING)
     assert (moved.starts_at, moved.ends_at, moved.sequence) == (at(15, 10, 30), at(15, 11, 15), 1)
     # A quarter of an hour later overlaps its own old hold: it is let go, and the same two are held again.
     assert _held(moved) == sorted([(luna_demo.pk, at(15, 10, 30)), (anna_desk.pk, at(15, 10, 30))])
     assert Allocation.objects.filter(booking=booking).count() == 2
     # 9:00 is free again for someone else.
-    assert _book(test_drive, carla, luna, at(15, 9)).starts_at == at(15, 9)
+    assert book(test_drive, carla, luna, at(15, 9)).starts_at == at(15, 9)
     summary = Interaction.objects.get(customer=lucia, kind="booking.rescheduled").summary
     assert "15/12/2026 10:00" in summary and "15/12/2026 10:30" in summary
     assert AuditEntry.objects.filter(action="booking.reschedule").count() == 1
 
 
 def test_a_move_to_a_taken_or_closed_time_changes_nothing(test_drive, luna, lucia, carla, luna_demo):
-    mine = _book(test_drive, lucia, luna, at(15, 10))
-    _book(test_drive, carla, luna, at(15, 15))
+    mine = book(test_drive, lucia, luna, at(15, 10))
+    book(test_drive, carla, luna, at(15, 15))
     with pytest.raises(services.SlotTaken) as taken:
         services.booking_reschedule(by=None, booking=mine, starts_at=at(15, 15, 15), now=MONDAY_MORNING)
     assert taken.value.nearest
@@ -69,7 +65,7 @@ def test_a_move_to_a_taken_or_closed_time_changes_nothing(test_drive, luna, luci
 
 
 def test_a_booking_that_has_begun_or_is_cancelled_cannot_be_moved(test_drive, luna, lucia):
-    booking = _book(test_drive, lucia, luna, at(15, 10))
+    booking = book(test_drive, lucia, luna, at(15, 10))
     with pytest.raises(ValidationError) as begun:
         services.booking_reschedule(by=None, booking=booking, starts_at=at(16, 10), now=at(15, 10, 5))
     assert begun.value.code == "booking_past"
@@ -83,7 +79,7 @@ def test_a_booking_that_has_begun_or_is_cancelled_cannot_be_moved(test_drive, lu
 
 
 def test_staff_mark_a_no_show_once_the_time_has_begun_and_it_lands_on_the_timeline(test_drive, luna, lucia, anna):
-    booking = _book(test_drive, lucia, luna, at(15, 10))
+    booking = book(test_drive, lucia, luna, at(15, 10))
     with pytest.raises(ValidationError) as early:
         services.booking_mark_no_show(by=anna, booking=booking, now=at(15, 9, 59))
     assert early.value.code == "not_yet"
@@ -99,7 +95,7 @@ def test_staff_mark_a_no_show_once_the_time_has_begun_and_it_lands_on_the_timeli
 
 
 def test_a_test_drive_cannot_start_before_its_sanitising_checklist_is_complete(test_drive, sanitising, luna, lucia, anna):
-    booking = _book(test_drive, lucia, luna, at(15, 10))
+    booking = book(test_drive, lucia, luna, at(15, 10))
     checks = list(booking.checks.all())
     assert [(c.checklist, c.label) for c in checks] == [
         ("Sanificazione dell'auto prima della prova", "Interni igienizzati"), ("Sanificazione dell'auto prima della prova", "Volante sanificato"),
@@ -121,13 +117,13 @@ def test_a_test_drive_cannot_start_before_its_sanitising_checklist_is_complete(t
 
 
 def test_a_step_edited_on_the_template_later_leaves_booked_checklists_alone(test_drive, sanitising, luna, lucia):
-    booking = _book(test_drive, lucia, luna, at(15, 10))
+    booking = book(test_drive, lucia, luna, at(15, 10))
     sanitising.steps.filter(position=0).update(label="Altro")
     assert booking.checks.order_by("position").first().label == "Interni igienizzati"
 
 
 def test_preparation_steps_cannot_change_once_the_test_drive_has_started(test_drive, sanitising, luna, lucia, anna):
-    booking = _book(test_drive, lucia, luna, at(15, 10))
+    booking = book(test_drive, lucia, luna, at(15, 10))
     for check in booking.checks.all():
         services.booking_check_set(by=anna, check=check, done=True)
     services.booking_start(by=anna, booking=booking)
@@ -142,7 +138,7 @@ def test_preparation_steps_cannot_change_once_the_test_drive_has_started(test_dr
 def test_a_test_drive_booked_from_a_lead_moves_the_lead_to_test_drive(test_drive, luna, aurora, milano, anna):
     lead = sales.lead_create(by=None, network=aurora, enquiry=sales.Enquiry(
         person=people_in("Marco", "Bellini"), source=Lead.Source.STAFF, channel="phone", chosen_site=milano))  # fmt: skip
-    booking = _book(test_drive, lead.customer, luna, at(15, 10), lead=lead)
+    booking = book(test_drive, lead.customer, luna, at(15, 10), lead=lead)
     lead.refresh_from_db()
     assert booking.lead == lead and lead.stage == Lead.Stage.TEST_DRIVE and lead.test_drive_at is not None
     assert Interaction.objects.filter(customer=lead.customer, kind="lead.stage").exists()
@@ -158,12 +154,12 @@ def test_an_offering_that_needs_a_consent_refuses_a_customer_without_it_and_writ
     test_drive.consent_purpose = Purpose.THIRD_PARTIES
     test_drive.save()
     with translation.override("it"), pytest.raises(ValidationError) as refused:
-        _book(test_drive, lucia, luna, at(15, 10))
+        book(test_drive, lucia, luna, at(15, 10))
     assert refused.value.code == "consent_missing" and "consenso" in refused.value.messages[0]
     assert not Booking.objects.exists() and not Allocation.objects.exists()
     people.consent_record(by=None, customer=lucia, purpose=Purpose.THIRD_PARTIES, channel="email", action=ConsentEvent.Action.GRANTED,
                           source=ConsentEvent.Source.STAFF, notice=notice, occurred_at=MONDAY_MORNING - datetime.timedelta(minutes=1))  # fmt: skip
-    assert _book(test_drive, lucia, luna, at(15, 10)).pk
+    assert book(test_drive, lucia, luna, at(15, 10)).pk
 
 
 # --- Reminders ------------------------------------------------------------------------
@@ -172,9 +168,9 @@ def test_an_offering_that_needs_a_consent_refuses_a_customer_without_it_and_writ
 def test_the_reminder_goes_once_a_day_before_and_not_for_a_booking_made_that_same_day(test_drive, luna, lucia, carla, smtp_server, aurora, milano):
     people.contact_point_add(by=None, customer=lucia, kind="email", value="lucia.dellacqua@example.it")
     people.contact_point_add(by=None, customer=carla, kind="email", value="carla.rossi@example.it")
-    early = _book(test_drive, lucia, luna, at(17, 10))
+    early = book(test_drive, lucia, luna, at(17, 10))
     Booking.objects.filter(pk=early.pk).update(created_at=MONDAY_MORNING)
-    late = _book(test_drive, carla, luna, at(17, 15))
+    late = book(test_drive, carla, luna, at(17, 15))
     Booking.objects.filter(pk=late.pk).update(created_at=at(16, 16))  # booked less than a day ahead
     assert services.booking_reminders_send(now=at(16, 9)) == 0  # 25 hours before: not yet
     assert services.booking_reminders_send(now=at(16, 10, 15)) == 1

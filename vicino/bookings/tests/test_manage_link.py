@@ -13,15 +13,9 @@ from vicino.people.models import Purpose
 from vicino.people import services as people
 from vicino.people.models import ConsentEvent, Interaction
 
-from .conftest import MONDAY_MORNING, at
+from .conftest import at
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def monday_morning():
-    with time_machine.travel(MONDAY_MORNING, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("monday_morning")]
 
 
 @pytest.fixture

@@ -8,17 +8,13 @@ from vicino.bookings import services
 from vicino.bookings.models import Allocation, Booking
 from vicino.people.models import Interaction
 
-from .conftest import MONDAY_MORNING, at
+from .conftest import MONDAY_MORNING, at, book
 
 pytestmark = pytest.mark.django_db
 
 
-def _book(offering, customer, model, when, **extra):
-    return services.booking_create(by=None, offering=offering, customer=customer, starts_at=when, vehicle_model=model, now=MONDAY_MORNING, **extra)
-
-
 def test_a_booking_holds_the_car_and_the_consultant_and_lands_on_the_timeline(test_drive, luna, lucia, luna_demo, anna_desk):
-    booking = _book(test_drive, lucia, luna, at(15, 10))
+    booking = book(test_drive, lucia, luna, at(15, 10))
     held = {(a.resource_id, a.starts_at, a.ends_at) for a in Allocation.objects.filter(booking=booking)}
     assert held == {(luna_demo.pk, at(15, 10), at(15, 11)), (anna_desk.pk, at(15, 10), at(15, 11))}
     assert booking.ends_at == at(15, 10, 45)
@@ -26,9 +22,9 @@ def test_a_booking_holds_the_car_and_the_consultant_and_lands_on_the_timeline(te
 
 
 def test_a_second_booking_of_the_same_car_and_slot_is_refused_with_the_nearest_free_times(test_drive, luna, lucia, carla):
-    _book(test_drive, lucia, luna, at(15, 10))
+    book(test_drive, lucia, luna, at(15, 10))
     with translation.override("it"), pytest.raises(services.SlotTaken) as taken:
-        _book(test_drive, carla, luna, at(15, 10, 30))
+        book(test_drive, carla, luna, at(15, 10, 30))
     assert "appena stato preso" in taken.value.messages[0]
     nearest = [slot.starts_at for slot in taken.value.nearest]
     assert nearest == [at(15, 11), at(15, 11, 15), at(15, 11, 30)]  # 9:00 is free too, but further
@@ -49,7 +45,7 @@ def test_a_second_booking_of_the_same_car_and_slot_is_refused_with_the_nearest_f
 )
 def test_a_time_that_cannot_be_promised_is_refused_with_its_reason_and_nothing_is_written(test_drive, luna, lucia, when, code, words):
     with translation.override("it"), pytest.raises(services.ValidationError) as refused:
-        _book(test_drive, lucia, luna, when if code != "slot_past" else at(14, 7))
+        book(test_drive, lucia, luna, when if code != "slot_past" else at(14, 7))
     assert refused.value.code == code and words in refused.value.messages[0], refused.value.messages
     assert Booking.objects.count() == 0 and Interaction.objects.filter(kind="booking.created").count() == 0
 
@@ -65,20 +61,20 @@ def test_a_customer_of_another_network_cannot_be_booked(test_drive, luna, borgo)
 
     stranger = people.customer_create(by=None, network=borgo, first_name="Ugo", last_name="Foscolo")
     with pytest.raises(services.ValidationError):
-        _book(test_drive, stranger, luna, at(15, 10))
+        book(test_drive, stranger, luna, at(15, 10))
     assert Booking.objects.count() == 0
 
 
 def test_cancelling_frees_the_slot_once_and_says_so_on_the_timeline(test_drive, luna, lucia, carla):
-    booking = _book(test_drive, lucia, luna, at(15, 10))
+    booking = book(test_drive, lucia, luna, at(15, 10))
     services.booking_cancel(by=None, booking=booking, reason="Imprevisto")
     services.booking_cancel(by=None, booking=booking)
     assert Interaction.objects.filter(customer=lucia, kind="booking.cancelled").count() == 1
-    assert _book(test_drive, carla, luna, at(15, 10)).pk != booking.pk
+    assert book(test_drive, carla, luna, at(15, 10)).pk != booking.pk
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the exclusion constraint is PostgreSQL's; SQLite relies on its write lock")
 def test_the_database_itself_refuses_two_overlapping_holds_of_one_resource(test_drive, luna, lucia, luna_demo):
-    booking = _book(test_drive, lucia, luna, at(15, 10))
+    booking = book(test_drive, lucia, luna, at(15, 10))
     with pytest.raises(IntegrityError), transaction.atomic():
         Allocation.objects.create(booking=booking, resource=luna_demo, starts_at=at(15, 10, 30), ends_at=at(15, 11, 30))

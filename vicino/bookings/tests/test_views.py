@@ -6,30 +6,19 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from vicino.bookings import services
 from vicino.bookings.models import Booking, Checklist, ChecklistStep
 from vicino.conftest import client_of
 from vicino.people.models import Customer
 from vicino.sales import services as sales
 from vicino.sales.models import Lead
 
-from .conftest import MONDAY_MORNING, at
+from .conftest import at, book
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def monday_morning():
-    with time_machine.travel(MONDAY_MORNING, tick=False):
-        yield
-
-
-def _book(offering, customer, model, when):
-    return services.booking_create(by=None, offering=offering, customer=customer, starts_at=when, vehicle_model=model)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("monday_morning")]
 
 
 def test_the_week_shows_each_booking_in_its_day_and_half_hour(test_drive, luna, lucia, anna):
-    _book(test_drive, lucia, luna, at(15, 10, 15))
+    book(test_drive, lucia, luna, at(15, 10, 15))
     page = client_of(anna).get(reverse("bookings:calendar"), {"date": "2026-12-16"})
     assert page.status_code == 200
     calendar = page.context["calendar"]
@@ -40,7 +29,7 @@ def test_the_week_shows_each_booking_in_its_day_and_half_hour(test_drive, luna, 
 
 
 def test_the_day_shows_one_column_per_resource_and_the_booking_in_each_it_holds(test_drive, luna, lucia, anna, luna_demo, anna_desk):
-    _book(test_drive, lucia, luna, at(15, 10))
+    book(test_drive, lucia, luna, at(15, 10))
     page = client_of(anna).get(reverse("bookings:calendar"), {"date": "2026-12-15", "view": "day"})
     calendar = page.context["calendar"]
     assert [c.label for c in calendar.columns] == ["Luna demo FX123AB", "Anna Colombo"] or {c.label for c in calendar.columns} == {"Luna demo FX123AB", "Anna Colombo"}
@@ -50,7 +39,7 @@ def test_the_day_shows_one_column_per_resource_and_the_booking_in_each_it_holds(
 
 
 def test_another_sites_diary_and_bookings_are_not_there(test_drive, luna, lucia, bruno, roberta, treviso):
-    booking = _book(test_drive, lucia, luna, at(15, 10))
+    booking = book(test_drive, lucia, luna, at(15, 10))
     assert client_of(bruno).get(reverse("bookings:booking-detail", args=[booking.pk])).status_code == 404
     assert client_of(roberta).get(reverse("bookings:booking-detail", args=[booking.pk])).status_code == 404
     assert client_of(bruno).post(reverse("bookings:booking-move", args=[booking.pk]), {"starts_at": "2026-12-15T11:00"}).status_code == 404
@@ -73,18 +62,18 @@ def test_the_diary_reads_the_same_queries_however_many_bookings_it_shows(test_dr
         return len(done)
 
     customer = people.customer_create(by=None, network=aurora, site=milano, first_name="Uno", last_name="Primo")
-    _book(test_drive, customer, luna, at(15, 9))
+    book(test_drive, customer, luna, at(15, 9))
     few = queries("day"), queries("week")
     for n, hour in enumerate((10, 11, 12, 14, 15, 16, 17)):
         other = people.customer_create(by=None, network=aurora, site=milano, first_name=f"Cliente{n}", last_name="Secondo")
-        _book(test_drive, other, luna, at(16, hour))
+        book(test_drive, other, luna, at(16, hour))
     assert (queries("day"), queries("week")) == few
     assert few[0] <= 12
 
 
 def test_dragging_a_booking_to_a_free_time_moves_it_and_a_taken_time_explains_itself(test_drive, luna, lucia, carla, anna):
-    mine = _book(test_drive, lucia, luna, at(15, 10))
-    _book(test_drive, carla, luna, at(15, 15))
+    mine = book(test_drive, lucia, luna, at(15, 10))
+    book(test_drive, carla, luna, at(15, 15))
     client = client_of(anna)
     url = reverse("bookings:booking-move", args=[mine.pk]) + f"?site={test_drive.site_id}&view=week&date=2026-12-14"
     moved = client.post(url, {"starts_at": "2026-12-16T11:30"}, headers={"HX-Request": "true"})
@@ -129,7 +118,7 @@ def test_a_test_drive_booked_from_the_lead_moves_the_lead(test_drive, luna, anna
 def test_the_consultant_ticks_the_checklist_then_starts_and_completes_the_test_drive(test_drive, luna, lucia, anna):
     checklist = Checklist.objects.create(offering=test_drive, name="Sanificazione dell'auto prima della prova")
     ChecklistStep.objects.create(checklist=checklist, label="Interni igienizzati")
-    booking = _book(test_drive, lucia, luna, at(14, 10, 30))
+    booking = book(test_drive, lucia, luna, at(14, 10, 30))
     client = client_of(anna)
     start = reverse("bookings:booking-action", args=[booking.pk, "start"])
     refused = client.post(start, follow=True)
@@ -145,7 +134,7 @@ def test_the_consultant_ticks_the_checklist_then_starts_and_completes_the_test_d
 
 
 def test_a_no_show_is_marked_from_the_booking_page_once_its_time_has_come(test_drive, luna, lucia, anna):
-    booking = _book(test_drive, lucia, luna, at(14, 10, 30))
+    booking = book(test_drive, lucia, luna, at(14, 10, 30))
     client = client_of(anna)
     early = client.post(reverse("bookings:booking-action", args=[booking.pk, "no_show"]), follow=True)
     assert "solo una volta iniziata" in early.text

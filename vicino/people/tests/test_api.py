@@ -1,28 +1,15 @@
 import datetime
-import json
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
-from vicino.api import services as api_services
-from vicino.core.models import AuditEntry, Membership
+from vicino.conftest import api_call as call
+from vicino.conftest import api_token as token_for
+from vicino.core.models import AuditEntry
 from vicino.people import services
 from vicino.people.api import CustomerIn
 from vicino.people.models import ConsentEvent, ContactPoint, Customer, Interaction
-
-
-def token_for(user) -> str:
-    membership = Membership.objects.filter(user=user).first()
-    _token, plaintext = api_services.api_token_create(by=user, membership=membership, name="t")
-    return plaintext
-
-
-def call(method: str, path: str, token: str, body=None, language: str = "it"):
-    kwargs = {"headers": {"Accept-Language": language, "Authorization": f"Bearer {token}"}}
-    if body is not None:
-        kwargs.update(data=json.dumps(body), content_type="application/json")
-    return getattr(Client(), method)(f"/api/v1{path}", **kwargs)
 
 
 GRANT = {"purpose": "marketing", "channel": "email", "action": "granted", "source": "paper", "notice_version": "2026.1"}
@@ -32,7 +19,6 @@ MARKETING_BY_EMAIL = "may-contact?purpose=marketing&channel=email"
 def locs(response) -> list[str]:
     """The field each error names (the last part of its location)."""
     return [error["loc"][-1] for error in response.json()["errors"]]
-
 
 
 @pytest.fixture
@@ -430,15 +416,10 @@ def test_the_customers_data_archive_comes_from_the_api_too(giulia, carla, bruno)
     import json
     import zipfile
 
-    from vicino.api import services as api_services
-
-    def token(user):
-        return api_services.api_token_create(by=user, membership=user.memberships.first(), name="gdpr")[1]
-
-    response = Client().get(f"/api/v1/customers/{carla.pk}/data", headers={"Authorization": f"Bearer {token(giulia)}"})
+    response = Client().get(f"/api/v1/customers/{carla.pk}/data", headers={"Authorization": f"Bearer {token_for(giulia)}"})
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     assert json.loads(zipfile.ZipFile(io.BytesIO(response.content)).read("data.json"))["customer"]["first_name"] == "Carla"
-    other = Client().get(f"/api/v1/customers/{carla.pk}/data", headers={"Authorization": f"Bearer {token(bruno)}"})
+    other = Client().get(f"/api/v1/customers/{carla.pk}/data", headers={"Authorization": f"Bearer {token_for(bruno)}"})
     assert other.status_code == 404
 
 

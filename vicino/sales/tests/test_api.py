@@ -1,16 +1,15 @@
 """The sales API: enquiries in, leads along the pipeline, ADF documents, the catalogue and stock, quotes."""
 
 import datetime
-import json
 from decimal import Decimal
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
-from vicino.api import services as api_services
 from vicino.api.models import IdempotencyKey
-from vicino.core.models import Membership
+from vicino.conftest import api_call
+from vicino.conftest import api_token as token_for
 from vicino.people.models import Customer
 from vicino.sales import services, stock
 from vicino.sales.api import StockEditIn
@@ -24,18 +23,8 @@ XML = "application/xml"
 NEGATIVE = "An amount cannot be negative: enter a discount or a trade-in as a line of its own."
 
 
-def token_for(user) -> str:
-    membership = Membership.objects.filter(user=user).first()
-    _token, plaintext = api_services.api_token_create(by=user, membership=membership, name="t")
-    return plaintext
-
-
 def call(method: str, path: str, token: str, body=None, language: str = "en", **headers):
-    headers = {"Accept-Language": language, "Authorization": f"Bearer {token}", **headers}
-    kwargs = {"headers": headers}
-    if body is not None:
-        kwargs.update(data=json.dumps(body), content_type="application/json")
-    return getattr(Client(), method)(f"/api/v1{path}", **kwargs)
+    return api_call(method, path, token, body, language, **headers)
 
 
 def post_xml(token: str, data: bytes, key: str | None = None, filename: str | None = None):
@@ -57,7 +46,6 @@ def messages(response) -> list[str]:
 
 
 MARCO = {"first_name": "Marco", "last_name": "Bellini", "emails": ["marco.bellini@example.it"], "phones": ["347 7654321"]}
-
 
 
 @pytest.fixture
