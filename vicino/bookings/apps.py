@@ -30,6 +30,13 @@ class BookingsConfig(AppConfig):
                 "booking.check": _("Preparation step ticked"),
                 "booking.start": _("Booking started"),
                 "booking.complete": _("Booking completed"),
+                "booking_resource.save": _("Diary resource saved"),
+                "booking_closure.add": _("Resource closed for a time"),
+                "booking_closure.remove": _("Resource closure removed"),
+                "opening_exception.set": _("Other opening hours for a day"),
+                "opening_exception.remove": _("Other opening hours removed"),
+                "site_calendar.set": _("Patron saint's day set"),
+                "offering.save": _("Offering saved"),
             }
         )
         kind_labels_register(

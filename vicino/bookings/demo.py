@@ -13,7 +13,7 @@ from vicino.people.models import Customer, Purpose
 from vicino.sales.models import Condition, Fuel, Lead, StockVehicle, VehicleModel
 
 from . import services
-from .models import Checklist, ChecklistStep, Offering, OfferingNeed, Resource
+from .models import Checklist, ChecklistStep, Offering, OfferingNeed, Resource, SiteCalendar
 from .slots import week_slots, zone
 
 R = Resource.Kind
@@ -37,6 +37,8 @@ def demo_bookings_build() -> int:
     if site is None:
         return 0
     _resources_ensure(network, site)
+    # Milano closes for Sant'Ambrogio, 7 December.
+    SiteCalendar.objects.get_or_create(site=site, defaults={"patron_saint": "Sant'Ambrogio", "patron_month": 12, "patron_day": 7})
     offerings = [_offering_ensure(network, site, *spec) for spec in OFFERINGS]
     return _bookings_ensure(site, offerings[0])
 

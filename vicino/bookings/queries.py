@@ -10,7 +10,7 @@ from django.utils import timezone
 from vicino.core.actor import Actor
 from vicino.core.models import OpeningHours, Site
 
-from .models import Allocation, Booking, BookingCheck, Offering, Resource
+from .models import Allocation, Booking, BookingCheck, Closure, Offering, OpeningException, Resource, SiteCalendar
 from .slots import zone
 
 ROW_MINUTES = 30
@@ -41,6 +41,40 @@ def offering_list(*, actor: Actor) -> QuerySet[Offering]:
 
 def resource_list(*, actor: Actor) -> QuerySet[Resource]:
     return actor.scope(Resource.objects.select_related("site", "user", "vehicle_model"))
+
+
+def closure_list(*, actor: Actor) -> QuerySet[Closure]:
+    return actor.scope(Closure.objects.select_related("resource"))
+
+
+def opening_exception_list(*, actor: Actor) -> QuerySet[OpeningException]:
+    return actor.scope(OpeningException.objects.all())
+
+
+@dataclass
+class Setup:
+    """What a site's diary is made of, as its manager sets it up."""
+
+    site: Site
+    resources: list[Resource]
+    offerings: list[Offering]
+    closures: list[Closure]
+    exceptions: list[OpeningException]
+    calendar: SiteCalendar | None
+
+
+def setup_of(*, actor: Actor, site: Site, now: datetime.datetime | None = None) -> Setup:
+    """The site's resources with their hours, offerings with needs and checklists, and the closures and days to come."""
+    now = now or timezone.now()
+    today = timezone.localdate(now, zone())
+    return Setup(
+        site=site,
+        resources=list(resource_list(actor=actor).filter(site=site).prefetch_related("hours").order_by("kind", "name")),
+        offerings=list(offering_list(actor=actor).filter(site=site).prefetch_related("checklists__steps").order_by("name")),
+        closures=list(closure_list(actor=actor).filter(resource__site=site, ends_at__gt=now).order_by("starts_at")),
+        exceptions=list(opening_exception_list(actor=actor).filter(site=site, date__gte=today).order_by("date")),
+        calendar=actor.scope(SiteCalendar.objects.filter(site=site)).first(),
+    )
 
 
 @dataclass

@@ -68,7 +68,7 @@ def _calendar_render(request: HttpRequest, site: Site | None, *, error: str = ""
         "site": site, "sites": queries.diary_sites(actor=actor) if actor.is_head_office else None, "view": view, "first": first,
         "previous": first - step, "next": first + step, "today": today, "resources": resources, "resource": resource, "error": error,
         "calendar": queries.calendar_of(actor=actor, site=site, first=first, view=view, resource=resource, resources=resources) if site else None,
-        "can_manage": actor.can(Capability.BOOKINGS_MANAGE),
+        "can_manage": actor.can(Capability.BOOKINGS_MANAGE), "can_setup": actor.can(Capability.BOOKINGS_SETUP),
     }  # fmt: skip
     template = "bookings/calendar.html#calendar" if request.htmx else "bookings/calendar.html"
     return render(request, template, context, status=status)

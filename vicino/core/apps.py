@@ -8,12 +8,16 @@ class CoreConfig(AppConfig):
     verbose_name = _("Network and sites")
 
     def ready(self) -> None:
+        from django.db.models import fields
+
         from . import navigation
         from .roles import Capability
         from .schedule import daily_register
         from .tasks import database_statistics_refresh
 
         daily_register(database_statistics_refresh)
+        # The empty choice of every select; Django's own label has no Italian yet.
+        fields.BLANK_CHOICE_LABEL = _("— choose —")
 
         navigation.register("core:home", _("Home"))
         navigation.register("core:site-list", _("Sites"), capability=Capability.SITES_VIEW)

@@ -47,6 +47,7 @@ class Capability(StrEnum):
     SALES_REPORT = "sales.report"
     BOOKINGS_VIEW = "bookings.view"
     BOOKINGS_MANAGE = "bookings.manage"
+    BOOKINGS_SETUP = "bookings.setup"
 
 
 _EVERYONE = {Capability.SITES_VIEW, Capability.TEAM_VIEW, Capability.API_ACCESS, Capability.CUSTOMERS_VIEW}
@@ -68,7 +69,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
         | _SALES
         | _DIARY
         | {Capability.SITES_MANAGE, Capability.TEAM_MANAGE, Capability.CUSTOMERS_IMPORT, Capability.CUSTOMERS_EXPORT}
-        | {Capability.VEHICLES_MANAGE, Capability.SALES_REPORT}
+        | {Capability.VEHICLES_MANAGE, Capability.SALES_REPORT, Capability.BOOKINGS_SETUP}
     ),
     Role.SALES_CONSULTANT: frozenset(_FRONT_LINE | _SALES | _DIARY),
     Role.SERVICE_ADVISOR: frozenset(_FRONT_LINE | _DIARY),
