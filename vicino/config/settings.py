@@ -53,6 +53,8 @@ VICINO_APPS = [
     "vicino.people",
     "vicino.sales",
     "vicino.bookings",
+    "vicino.workshop",
+    "vicino.portal",
     "vicino.api",
 ]
 

@@ -8,6 +8,8 @@ urlpatterns = [
     path("customers/", include("vicino.people.urls")),
     path("", include("vicino.sales.urls")),
     path("", include("vicino.bookings.urls")),
+    path("", include("vicino.workshop.urls")),
+    path("portal/", include("vicino.portal.urls")),
     path("api/v1/", api.urls),
     path("tokens/", include("vicino.api.urls")),
     path("admin/", admin.site.urls),

@@ -19,6 +19,7 @@ class Role(models.TextChoices):
     SALES_CONSULTANT = "sales_consultant", _("Sales consultant")
     SERVICE_ADVISOR = "service_advisor", _("Service advisor")
     RECEPTION = "reception", _("Reception and events")
+    TECHNICIAN = "technician", _("Technician")
 
 
 # Head-office roles act on the whole network; the others belong to one site.
@@ -48,6 +49,11 @@ class Capability(StrEnum):
     BOOKINGS_VIEW = "bookings.view"
     BOOKINGS_MANAGE = "bookings.manage"
     BOOKINGS_SETUP = "bookings.setup"
+    WORKSHOP_VIEW = "workshop.view"
+    # Technicians: notes, photos, findings, and the order along while they work on it.
+    WORKSHOP_WORK = "workshop.work"
+    # Advisors: open orders, price the work, record the owner's answers, lend courtesy cars, hand the car back.
+    WORKSHOP_MANAGE = "workshop.manage"
 
 
 _EVERYONE = {Capability.SITES_VIEW, Capability.TEAM_VIEW, Capability.API_ACCESS, Capability.CUSTOMERS_VIEW}
@@ -55,26 +61,31 @@ _FRONT_LINE = _EVERYONE | {Capability.CUSTOMERS_MANAGE}
 _SALES = {Capability.LEADS_VIEW, Capability.LEADS_MANAGE}
 # Everyone who meets customers at a site keeps its diary: reception books, consultants and advisors run their appointments.
 _DIARY = {Capability.BOOKINGS_VIEW, Capability.BOOKINGS_MANAGE}
+_WORKSHOP = {Capability.WORKSHOP_VIEW, Capability.WORKSHOP_WORK, Capability.WORKSHOP_MANAGE}
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.NETWORK_ADMIN: frozenset(Capability),
     # Communications and analysts read customers and take lists out; they do not edit people.
     Role.HQ_COMMUNICATIONS: frozenset(_EVERYONE | {Capability.CUSTOMERS_EXPORT, Capability.SALES_REPORT}),
     # Customer care answers privacy requests (access, erasure) for the whole network.
-    Role.HQ_CUSTOMER_CARE: frozenset(_FRONT_LINE | _DIARY | {Capability.PRIVACY_MANAGE}),
-    Role.HQ_ANALYST: frozenset(_EVERYONE | {Capability.CUSTOMERS_EXPORT, Capability.LEADS_VIEW, Capability.SALES_REPORT, Capability.BOOKINGS_VIEW}),
+    Role.HQ_CUSTOMER_CARE: frozenset(_FRONT_LINE | _DIARY | {Capability.PRIVACY_MANAGE, Capability.WORKSHOP_VIEW}),
+    Role.HQ_ANALYST: frozenset(_EVERYONE | {Capability.CUSTOMERS_EXPORT, Capability.LEADS_VIEW, Capability.SALES_REPORT, Capability.BOOKINGS_VIEW,
+                                     Capability.WORKSHOP_VIEW}),
     # A site manager edits their own site and runs its team; the scope keeps it to that site.
     Role.SITE_MANAGER: frozenset(
         _FRONT_LINE
         | _SALES
         | _DIARY
+        | _WORKSHOP
         | {Capability.SITES_MANAGE, Capability.TEAM_MANAGE, Capability.CUSTOMERS_IMPORT, Capability.CUSTOMERS_EXPORT}
         | {Capability.VEHICLES_MANAGE, Capability.SALES_REPORT, Capability.BOOKINGS_SETUP}
     ),
     Role.SALES_CONSULTANT: frozenset(_FRONT_LINE | _SALES | _DIARY),
-    Role.SERVICE_ADVISOR: frozenset(_FRONT_LINE | _DIARY),
+    Role.SERVICE_ADVISOR: frozenset(_FRONT_LINE | _DIARY | _WORKSHOP),
+    # A technician works on the cars: the board and the orders; customers are read, not edited.
+    Role.TECHNICIAN: frozenset(_EVERYONE | {Capability.WORKSHOP_VIEW, Capability.WORKSHOP_WORK}),
     # Reception takes walk-in and phone enquiries down; consultants follow them.
-    Role.RECEPTION: frozenset(_FRONT_LINE | _SALES | _DIARY),
+    Role.RECEPTION: frozenset(_FRONT_LINE | _SALES | _DIARY | {Capability.WORKSHOP_VIEW}),
 }
 
 
