@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from vicino.people import services as people
 from vicino.people.queries import customer_email
@@ -27,13 +28,13 @@ def order_link_register(make: Callable[[RepairOrder], str]) -> None:
     _order_link = make
 
 
-def _to_owner(order: RepairOrder, kind: str, subject: str, context: dict) -> bool:
+def _to_owner(order: RepairOrder, kind: str, subject, context: dict) -> bool:
     customer, site = order.customer, order.site
     to = customer_email(customer)
     if not to:
         return False
     with translation.override(customer.language or "it"):
-        subject = _(subject) % {"vehicle": order.vehicle, "number": order.number}
+        subject = str(subject) % {"vehicle": order.vehicle, "number": order.number}
         body = render_to_string(f"workshop/email/{kind}.txt", {"order": order, "customer": customer, "site": site, "link": _order_link(order), **context})
         summary = _("E-mail “%(subject)s” sent to %(email)s") % {"subject": subject, "email": to}
     EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to], reply_to=[site.email] if site.email else None).send()
@@ -46,11 +47,11 @@ def order_approval_send(*, order: RepairOrder) -> bool:
     proposed = list(order.findings.filter(answer=Finding.Answer.PROPOSED))
     if not proposed:
         return False
-    return _to_owner(order, "approval", "Your approval is needed: %(vehicle)s (%(number)s)", {"findings": proposed})
+    return _to_owner(order, "approval", gettext_lazy("Your approval is needed: %(vehicle)s (%(number)s)"), {"findings": proposed})
 
 
 def order_ready_send(*, order: RepairOrder) -> bool:
-    return _to_owner(order, "ready", "Your car is ready: %(vehicle)s (%(number)s)", {})
+    return _to_owner(order, "ready", gettext_lazy("Your car is ready: %(vehicle)s (%(number)s)"), {})
 
 
 def emergency_alert_send(*, order: RepairOrder) -> bool:
