@@ -11,6 +11,7 @@ from vicino.bookings.api import router as bookings_router
 from vicino.core.api import router as core_router
 from vicino.people.api import router as people_router
 from vicino.sales.api import router as sales_router
+from vicino.workshop.api import router as workshop_router
 
 from . import idempotency
 from .auth import TokenAuth, TokenRevoked
@@ -36,6 +37,7 @@ api.add_router("/", core_router)
 api.add_router("/", people_router)
 api.add_router("/", sales_router)
 api.add_router("/", bookings_router)
+api.add_router("/", workshop_router)
 idempotency.install(api)
 
 

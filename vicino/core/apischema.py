@@ -4,12 +4,15 @@ a service's errors named as the client sent them)."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Schema
+from pydantic import Field, PlainSerializer
 
 from .actor import Actor
 from .roles import Capability
@@ -22,6 +25,17 @@ class ErrorOut(Schema):
     message: str
     errors: list[dict] | None = None
 
+
+CENT = Decimal("0.01")
+
+
+def two_places(value: Decimal) -> str:
+    return str(Decimal(value).quantize(CENT))
+
+
+# Euro with cents, as a string ("31720.00"): a JSON number would lose cents to floating point.
+Money = Annotated[Decimal, PlainSerializer(two_places, return_type=str, when_used="always")]
+MoneyIn = Annotated[Decimal, Field(max_digits=12, decimal_places=2, description='Euro excl. VAT, e.g. "24000.00".')]
 
 # Declared on each operation so the OpenAPI schema tells clients what can go wrong.
 READ_ERRORS = {401: ErrorOut, 404: ErrorOut}

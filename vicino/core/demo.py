@@ -61,6 +61,7 @@ NETWORKS = [
             DemoPerson("direzione.milano@aurora.example", "Giulia Marchetti", Role.SITE_MANAGER, "MI01"),
             DemoPerson("anna.vendite@aurora.example", "Anna Colombo", Role.SALES_CONSULTANT, "MI01"),
             DemoPerson("officina.milano@aurora.example", "Matteo Ricci", Role.SERVICE_ADVISOR, "MI01"),
+            DemoPerson("tecnico.milano@aurora.example", "Tommaso Greco", Role.TECHNICIAN, "MI01"),
             DemoPerson("accoglienza.milano@aurora.example", "Chiara Fontana", Role.RECEPTION, "MI01"),
             DemoPerson("bruno.vendite@aurora.example", "Bruno Zanetti", Role.SALES_CONSULTANT, "TV01"),
             DemoPerson("direzione.treviso@aurora.example", "Francesca Dal Bò", Role.SITE_MANAGER, "TV01"),
@@ -88,6 +89,8 @@ NETWORKS = [
             DemoPerson("direzione.bologna@borgo.example", "Stefano Guidi", Role.SITE_MANAGER, "BO01"),
             DemoPerson("vendite.bologna@borgo.example", "Ilaria Benassi", Role.SALES_CONSULTANT, "BO01"),
             DemoPerson("servizi.bologna@borgo.example", "Luca Ferrante", Role.SERVICE_ADVISOR, "BO01"),
+            # The store's technical assistance (appliances, bicycles) has its own technician.
+            DemoPerson("tecnico.bologna@borgo.example", "Giorgio Neri", Role.TECHNICIAN, "BO01"),
             DemoPerson("eventi.galleria@borgo.example", "Martina Sabbatini", Role.RECEPTION, "CC01"),
         ],
     },

@@ -2,7 +2,7 @@
 
 import datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -12,12 +12,12 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import PatchDict, Query, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import AwareDatetime, ConfigDict, Field, PlainSerializer, field_validator
+from pydantic import AwareDatetime, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from vicino.api.pagination import CappedLimitOffsetPagination
 from vicino.core.actor import Actor
-from vicino.core.apischema import READ_ERRORS, WRITE_ERRORS, allowed, errors_named, found, refused
+from vicino.core.apischema import READ_ERRORS, WRITE_ERRORS, Money, MoneyIn, allowed, errors_named, found, refused
 from vicino.core.models import Site
 from vicino.core.roles import Capability
 from vicino.people.api import EnquirerIn
@@ -30,19 +30,10 @@ from .models import Activity, AdfDocument, Condition, Fuel, Lead, Quote, QuoteLi
 
 router = Router(tags=["sales"])
 
-CENT = Decimal("0.01")
 # The stages a client may ask the list for: one of them, or "open" for every column of the board.
 StageFilter = Literal[("open", *Lead.Stage.values)]
 # The stages a client may move a lead to here; an order and a delivery have their own steps.
 
-
-def _money(value: Decimal) -> str:
-    return str(Decimal(value).quantize(CENT))
-
-
-# Euro with cents, as a string ("31720.00"): a JSON number would lose cents to floating point.
-Money = Annotated[Decimal, PlainSerializer(_money, return_type=str, when_used="always")]
-MoneyIn = Annotated[Decimal, Field(max_digits=12, decimal_places=2, description='Euro excl. VAT, e.g. "24000.00".')]
 
 
 def _not_negative(value: Decimal | None) -> Decimal | None:

@@ -1,10 +1,11 @@
 """Reads about the workshop, scoped to the actor: orders for the board and their pages, vehicles, courtesy cars."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 
 from vicino.core.actor import Actor
+from vicino.core.models import Site
 
-from .models import CourtesyVehicle, Finding, Loan, OrderUpdate, RepairOrder, Vehicle
+from .models import CourtesyVehicle, Finding, Loan, LoanPhoto, OrderUpdate, RepairOrder, Vehicle
 
 
 def repair_order_list(*, actor: Actor) -> QuerySet[RepairOrder]:
@@ -17,7 +18,7 @@ def repair_order_detail(*, actor: Actor) -> QuerySet[RepairOrder]:
         "lines", "events__by",
         Prefetch("updates", queryset=OrderUpdate.objects.select_related("author")),
         Prefetch("findings", queryset=Finding.objects.select_related("update", "recorded_by")),
-        Prefetch("loans", queryset=Loan.objects.select_related("courtesy_vehicle")),
+        Prefetch("loans", queryset=Loan.objects.select_related("courtesy_vehicle", "customer").prefetch_related("photos")),
     )  # fmt: skip
 
 
@@ -32,3 +33,44 @@ def courtesy_vehicle_list(*, actor: Actor) -> QuerySet[CourtesyVehicle]:
 
 def loan_list(*, actor: Actor) -> QuerySet[Loan]:
     return actor.scope(Loan.objects.select_related("courtesy_vehicle", "customer", "order"))
+
+
+def workshop_sites(*, actor: Actor) -> QuerySet[Site]:
+    """The sites whose workshop the actor may see: their own, or the network's for head office."""
+    return actor.scope(Site.objects.filter(is_active=True)).order_by("name")
+
+
+def repair_order_board(*, actor: Actor, site: Site) -> QuerySet[RepairOrder]:
+    """A site's open orders for the board: urgent first, then by the time promised (none promised last)."""
+    return (
+        repair_order_list(actor=actor)
+        .filter(site=site)
+        .exclude(status=RepairOrder.Status.DELIVERED)
+        .order_by("-is_urgent", F("promised_at").asc(nulls_last=True), "created_at")
+    )
+
+
+def order_update_list(*, actor: Actor) -> QuerySet[OrderUpdate]:
+    """Updates of the orders the actor may see: what staff media is served from."""
+    return actor.scope(OrderUpdate.objects.select_related("order"))
+
+
+def loan_photo_list(*, actor: Actor) -> QuerySet[LoanPhoto]:
+    return actor.scope(LoanPhoto.objects.select_related("loan"))
+
+
+def courtesy_vehicle_board(*, actor: Actor, site: Site) -> QuerySet[CourtesyVehicle]:
+    """A site's courtesy cars, each with its open loan (who has it, since when) in `open_loans`."""
+    open_loans = Loan.objects.filter(back_at__isnull=True).select_related("customer", "order", "lent_by").prefetch_related("photos")
+    return (
+        courtesy_vehicle_list(actor=actor)
+        .filter(site=site)
+        .prefetch_related(Prefetch("loans", queryset=open_loans, to_attr="open_loans"))
+        .order_by("-is_active", "name")
+    )
+
+
+def courtesy_vehicles_available(*, actor: Actor, site: Site) -> QuerySet[CourtesyVehicle]:
+    """A site's courtesy cars that can be lent now: in service and not out on a loan."""
+    out = Loan.objects.filter(courtesy_vehicle=OuterRef("pk"), back_at__isnull=True)
+    return courtesy_vehicle_list(actor=actor).filter(site=site, is_active=True).filter(~Exists(out)).order_by("name")

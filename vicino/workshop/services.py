@@ -28,6 +28,7 @@ from .tasks import emergency_alert_mail, order_approval_mail, order_ready_mail
 
 S = RepairOrder.Status
 # The statuses staff move an order through by hand; "waiting for approval" follows the findings, "delivered" the handover.
+VEHICLE_FIELDS = ("plate", "vin", "make", "model", "year", "km", "fuel", "vehicle_model")
 MOVABLE = [S.RECEIVED, S.DIAGNOSIS, S.WAITING_PARTS, S.IN_PROGRESS, S.QUALITY_CHECK, S.READY]
 
 
@@ -42,11 +43,13 @@ def vehicle_save(*, by: User | None, network, data: dict, owners: list[Customer]
         same = Vehicle.objects.filter(network=network)
         vehicle = (same.filter(plate=data["plate"]).first() if data["plate"] else None) or (same.filter(vin=data["vin"]).first() if data["vin"] else None)
     vehicle = vehicle or Vehicle(network=network)
-    if not data["plate"] and not data["vin"]:
+    if not data["plate"] and not data["vin"] and not (vehicle.plate or vehicle.vin):
         raise ValidationError({"plate": _("Give the plate or the VIN.")})
-    for name in ("plate", "vin", "make", "model", "year", "km", "fuel", "vehicle_model"):
-        if name in data and data[name] not in (None, "") or name in ("plate", "vin"):
-            setattr(vehicle, name, data.get(name) if data.get(name) is not None else getattr(vehicle, name))
+    # What is given replaces what was known; what is left out (a plate when the VIN found the car) stays.
+    before = {name: getattr(vehicle, name) for name in VEHICLE_FIELDS}
+    for name in VEHICLE_FIELDS:
+        if data.get(name) not in (None, ""):
+            setattr(vehicle, name, data[name])
     vehicle.make = vehicle.make or _("Unknown make")
     vehicle.full_clean(exclude=["network", "owners"], validate_constraints=False)
     duplicate = Vehicle.objects.filter(network=network).exclude(pk=vehicle.pk)
@@ -60,8 +63,9 @@ def vehicle_save(*, by: User | None, network, data: dict, owners: list[Customer]
         if owner.network_id != network.pk:
             raise ValidationError(_("This belongs to another network."), code="other_network")
         vehicle.owners.add(owner)
-    audit_record(by=by, action="vehicle.create" if created else "vehicle.update", target=vehicle,
-                 changes={"plate": [None, vehicle.plate], "vin": [None, vehicle.vin]} if created else {})  # fmt: skip
+    changes = {name: [None if created else str(before[name] or ""), str(getattr(vehicle, name) or "")] for name in VEHICLE_FIELDS
+               if created and getattr(vehicle, name) or not created and before[name] != getattr(vehicle, name)}  # fmt: skip
+    audit_record(by=by, action="vehicle.create" if created else "vehicle.update", target=vehicle, changes=changes)
     return vehicle
 
 
@@ -108,14 +112,15 @@ def repair_order_open(*, by: User | None, site: Site, vehicle: Vehicle, customer
 
 
 def repair_order_from_booking(*, by: User, booking: Booking, vehicle: Vehicle, km_in: int | None = None,
-                              promised_at: datetime.datetime | None = None) -> RepairOrder:  # fmt: skip
-    """The customer has come for their service appointment: the order takes over from the booking."""
+                              promised_at: datetime.datetime | None = None, complaint: str = "") -> RepairOrder:  # fmt: skip
+    """The customer has come for their service appointment: the order takes over from the booking (its notes first, then what the advisor adds)."""
     if booking.offering.kind != Offering.Kind.SERVICE:
         raise ValidationError(_("Only a service appointment becomes a repair order."), code="not_service")
     if booking.status in (Booking.Status.CANCELLED, Booking.Status.NO_SHOW):
         raise ValidationError(_("A cancelled or missed booking cannot become a repair order."), code="booking_closed")
     return repair_order_open(by=by, site=booking.site, vehicle=vehicle, customer=booking.customer, source=RepairOrder.Source.BOOKING,
-                             complaint=booking.notes, booking=booking, promised_at=promised_at, km_in=km_in)  # fmt: skip
+                             complaint="\n".join(part for part in (booking.notes.strip(), complaint.strip()) if part), booking=booking,
+                             promised_at=promised_at, km_in=km_in)  # fmt: skip
 
 
 def on_call_advisor(site: Site, at: datetime.datetime) -> User | None:

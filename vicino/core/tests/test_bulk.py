@@ -26,11 +26,11 @@ def test_a_batch_leaves_no_cycles_behind():
     with collector_paused():
         node = Node()
         node.itself = node
-        before = len(gc.get_objects(generation=0))
         del node
+        assert any(isinstance(o, Node) for o in gc.get_objects())  # the collector is off: the cycle is still there
         batch_collected()
+        # (Not the young generation's size: threads left by other tests allocate meanwhile and made that flaky.)
         assert not any(isinstance(o, Node) for o in gc.get_objects())
-        assert len(gc.get_objects(generation=0)) < before
 
 
 @pytest.mark.django_db

@@ -39,6 +39,12 @@ def test_the_same_plate_written_another_way_is_the_same_car(aurora, carla, carla
     assert again.pk == carla_car.pk and Vehicle.objects.count() == 1 and again.model == "Stella"
 
 
+def test_a_car_found_by_its_vin_keeps_its_plate(aurora, carla):
+    car = services.vehicle_save(by=None, network=aurora, data={"plate": "FA123BC", "vin": "ZAR12345678901234", "make": "Aurora"})
+    again = services.vehicle_save(by=None, network=aurora, data={"vin": "zar 12345678901234", "km": 40000})
+    assert again.pk == car.pk and again.plate == "FA123BC" and again.km == 40000 and again.make == "Aurora"
+
+
 def test_a_photo_is_resized_and_loses_its_location(order, tommaso):
     update = services.update_post(by=tommaso, order=order, text="Dischi consumati", is_visible=True, upload=photo())
     assert update.media_kind == "image" and update.media_type == "image/jpeg"
