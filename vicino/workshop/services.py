@@ -11,6 +11,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import DateTimeField, ExpressionWrapper, F, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -162,6 +164,13 @@ def emergency_request(*, site: Site, plate: str, location: str, what_happened: s
     return order
 
 
+def _touched(order: RepairOrder, now: datetime.datetime) -> None:
+    """What the owner sees of the order changed: its `updated_at` says so, and the portal's poll reads only that."""
+    # Never the same moment twice (two changes in one microsecond, a stopped test clock): the poller must see each.
+    later = ExpressionWrapper(F("updated_at") + datetime.timedelta(microseconds=1), output_field=DateTimeField())
+    RepairOrder.objects.filter(pk=order.pk).update(updated_at=Greatest(Value(now, output_field=DateTimeField()), later))
+
+
 def _locked(order: RepairOrder) -> RepairOrder:
     return RepairOrder.objects.select_for_update().select_related("customer", "site", "vehicle").get(pk=order.pk)
 
@@ -261,6 +270,7 @@ def update_post(*, by: User, order: RepairOrder, text: str = "", is_visible: boo
         update.media.save(media.file.name, media.file, save=False)
         update.media_kind, update.media_type = media.kind, media.content_type
     update.save()
+    _touched(order, update.created_at)
     if is_visible:
         people.interaction_record(customer=order.customer, channel=Channel.WORKSHOP, kind="workshop.update", site=order.site, actor=by, ref=order,
                                   summary=_("Workshop update on %(number)s") % {"number": order.number})  # fmt: skip
@@ -280,6 +290,7 @@ def finding_propose(*, by: User, order: RepairOrder, title: str, grade: str, pri
         finding.vat_rate = vat_rate
     finding.full_clean(exclude=["order", "update", "recorded_by"])
     finding.save()
+    _touched(order, now)
     if order.status != S.WAITING_APPROVAL:
         before = order.status
         order.status, order.status_changed_at = S.WAITING_APPROVAL, now
@@ -316,6 +327,7 @@ def finding_answer(*, finding: Finding, approve: bool, via: str, ip_address: str
     finding.answered_ip, finding.answered_user_agent = ip_address, user_agent[:300]
     finding.recorded_by = recorded_by
     finding.save()
+    _touched(order, now)
     if approve:
         WorkLine.objects.create(order=order, kind=WorkLine.Kind.LABOUR, description=finding.title, unit_price=finding.price, vat_rate=finding.vat_rate,
                                 finding=finding, position=order.lines.count())  # fmt: skip

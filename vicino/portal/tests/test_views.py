@@ -195,6 +195,17 @@ def test_the_poll_reads_a_fixed_few_queries_whatever_the_history(carla, order, t
     assert len(again) == len(short)
 
 
+def test_a_poll_while_nothing_changed_reads_only_the_session_and_the_orders_stamp(order, tommaso, carla_portal, django_assert_max_num_queries):
+    url = reverse("portal:order", args=[order.pk])
+    since = carla_portal.get(url, **HTMX).content.decode().split("?since=")[1].split('"')[0]
+    _history(order, tommaso, 5)
+    since = carla_portal.get(f"{url}?since={since}", **HTMX).content.decode().split("?since=")[1].split('"')[0]
+    with django_assert_max_num_queries(3):  # the session, her sign-in link, when the order last changed
+        assert carla_portal.get(f"{url}?since={since}", **HTMX).status_code == 204
+    workshop.finding_answer(finding=order.findings.first(), approve=True, via="phone")
+    assert carla_portal.get(f"{url}?since={since}", **HTMX).status_code == 200
+
+
 def test_my_vehicles_reads_a_fixed_few_queries(carla, order, matteo, carla_portal, django_assert_max_num_queries):
     for plate in ("AA111AA", "BB222BB", "CC333CC"):
         car = workshop.vehicle_save(by=None, network=carla.network, data={"plate": plate, "make": "Aurora"}, owners=[carla])
