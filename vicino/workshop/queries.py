@@ -1,7 +1,14 @@
-"""Reads about the workshop, scoped to the actor: orders for the board and their pages, vehicles, courtesy cars."""
+"""Reads about the workshop, scoped to the actor: orders for the board and their pages, today's service
+appointments still to open, vehicles, courtesy cars."""
+
+import datetime
 
 from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
 
+from vicino.bookings import queries as bookings_queries
+from vicino.bookings.models import Booking, Offering
+from vicino.bookings.slots import zone
 from vicino.core.actor import Actor
 from vicino.core.models import Site
 
@@ -47,6 +54,23 @@ def repair_order_board(*, actor: Actor, site: Site) -> QuerySet[RepairOrder]:
         .filter(site=site)
         .exclude(status=RepairOrder.Status.DELIVERED)
         .order_by("-is_urgent", F("promised_at").asc(nulls_last=True), "created_at")
+    )
+
+
+def service_appointments_today(*, actor: Actor, site: Site, now: datetime.datetime | None = None) -> QuerySet[Booking]:
+    """A site's service bookings of today, confirmed or under way, that have no repair order yet: the cars still to take in."""
+    now = now or timezone.now()
+    tz = zone()
+    today = timezone.localdate(now, tz)
+    start = datetime.datetime.combine(today, datetime.time.min, tz)
+    end = datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time.min, tz)
+    opened = RepairOrder.objects.filter(booking=OuterRef("pk"))
+    return (
+        bookings_queries.booking_list(actor=actor)
+        .filter(site=site, offering__kind=Offering.Kind.SERVICE, status__in=[Booking.Status.CONFIRMED, Booking.Status.STARTED])
+        .filter(starts_at__gte=start, starts_at__lt=end)
+        .filter(~Exists(opened))
+        .order_by("starts_at", "pk")
     )
 
 

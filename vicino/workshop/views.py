@@ -53,16 +53,20 @@ def _errors_into(form: BaseForm, error: ValidationError, renamed: dict[str, str]
 
 @actor_required(Capability.WORKSHOP_VIEW)
 def board(request: HttpRequest) -> HttpResponse:
-    """A site's open orders in a column per status; htmx refreshes the columns alone."""
+    """A site's open orders in a column per status, and today's service appointments still to open; htmx refreshes both."""
     actor = request.actor
     site = _site(request)
+    now = timezone.now()
     columns = {status: [] for status in BOARD_COLUMNS}
+    appointments = []
     if site is not None:
         for order in queries.repair_order_board(actor=actor, site=site):
             columns[order.status].append(order)
+        appointments = list(queries.service_appointments_today(actor=actor, site=site, now=now))
     context = {
-        "site": site, "sites": queries.workshop_sites(actor=actor) if actor.is_head_office else None, "now": timezone.now(),
-        "columns": [(status, columns[status]) for status in BOARD_COLUMNS], "can_manage": actor.can(Capability.WORKSHOP_MANAGE),
+        "site": site, "sites": queries.workshop_sites(actor=actor) if actor.is_head_office else None, "now": now,
+        "columns": [(status, columns[status]) for status in BOARD_COLUMNS], "appointments": appointments,
+        "can_manage": actor.can(Capability.WORKSHOP_MANAGE),
     }  # fmt: skip
     return render(request, "workshop/board.html#board" if request.htmx else "workshop/board.html", context)
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from PIL import Image
 
 from vicino.bookings.models import Booking, Offering
+from vicino.bookings.slots import zone
 from vicino.conftest import client_of
 from vicino.people import services as people
 from vicino.people.models import Customer
@@ -75,19 +76,72 @@ def test_a_ready_car_is_not_late_whatever_was_promised(order, matteo):
     assert "data-overdue" not in english(matteo).get(url("board")).text
 
 
-def test_the_board_reads_the_same_number_of_queries_however_many_orders_it_shows(order, matteo, milano, aurora, django_assert_max_num_queries):
+def test_the_board_reads_the_same_number_of_queries_however_many_orders_and_appointments_it_shows(
+    order, matteo, milano, aurora, django_assert_max_num_queries
+):
     client = english(matteo)
     with django_assert_max_num_queries(8) as few:
         assert client.get(url("board")).status_code == 200
+    service = _service(aurora, milano)
     for n in range(6):
         customer = people.customer_create(by=None, network=aurora, site=milano, first_name=f"Cliente{n}", last_name="Officina")
         car = services.vehicle_save(by=None, network=aurora, data={"plate": f"AB{n:03d}CD", "make": "Aurora"}, owners=[customer])
         other = services.repair_order_open(by=matteo, site=milano, vehicle=car, customer=customer, source=RepairOrder.Source.COUNTER,
                                            promised_at=timezone.now())  # fmt: skip
         services.order_status_move(by=matteo, order=other, status=services.MOVABLE[n % len(services.MOVABLE)])
+        _booking(service, customer, _today_at(8 + n))
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(url("board"))
     assert sum(len(orders) for _status, orders in page.context["columns"]) == 7
+    assert len(page.context["appointments"]) == 6
+
+
+def _service(network, site, kind=Offering.Kind.SERVICE, slug="tagliando") -> Offering:
+    return Offering.objects.create(network=network, site=site, kind=kind, name="Tagliando", slug=slug, duration_minutes=60)
+
+
+def _booking(offering, customer, starts, **fields) -> Booking:
+    return Booking.objects.create(network=offering.network, site=offering.site, offering=offering, customer=customer, starts_at=starts,
+                                  ends_at=starts + datetime.timedelta(hours=1), **fields)  # fmt: skip
+
+
+def _today_at(hour: int, minute: int = 0) -> datetime.datetime:
+    """A time of today where the site is, whatever the hour the test runs at."""
+    today = timezone.localdate(timezone.now(), zone())
+    return datetime.datetime.combine(today, datetime.time(hour, minute), zone())
+
+
+def test_the_board_lists_todays_service_appointments_still_to_open_each_with_its_button(matteo, tommaso, aurora, milano, treviso, carla,
+                                                                                          carla_car):  # fmt: skip
+    service = _service(aurora, milano)
+    dora = people.customer_create(by=None, network=aurora, site=milano, first_name="Dora", last_name="Marchetti")
+    coming = _booking(service, carla, _today_at(9, 30))
+    started = _booking(service, dora, _today_at(8), status=Booking.Status.STARTED)
+    # Not on the list: already opened, cancelled, tomorrow's, a test drive, another site's.
+    opened = _booking(service, dora, _today_at(11))
+    services.repair_order_from_booking(by=matteo, booking=opened, vehicle=carla_car)
+    _booking(service, dora, _today_at(12), status=Booking.Status.CANCELLED)
+    _booking(service, dora, _today_at(10) + datetime.timedelta(days=1))
+    _booking(_service(aurora, milano, kind=Offering.Kind.TEST_DRIVE, slug="prova"), dora, _today_at(15))
+    _booking(_service(aurora, treviso), dora, _today_at(10))
+
+    page = english(matteo).get(url("board"))
+    assert page.status_code == 200 and page.context["appointments"] == [started, coming]
+    html = page.text
+    assert "Service appointments today" in html and html.count("data-booking=") == 2
+    assert "09:30</time> · <strong>Carla D&#x27;Angelo Paternò</strong>" in html and "08:00</time> · <strong>Dora Marchetti</strong>" in html
+    assert f'href="{url("order-create")}?booking={coming.pk}">Open the repair order</a>' in html
+    assert f"?booking={opened.pk}" not in html
+    # The htmx refresh redraws the list with the columns.
+    assert html.count("data-booking=") == english(matteo).get(url("board"), headers={"HX-Request": "true"}).text.count("data-booking=")
+    # A technician sees who is coming, but opening orders is the advisor's.
+    technician = english(tommaso).get(url("board")).text
+    assert technician.count("data-booking=") == 2 and "Open the repair order" not in technician
+
+
+def test_a_board_without_appointments_today_has_no_appointments_section(order, matteo):
+    page = english(matteo).get(url("board"))
+    assert page.context["appointments"] == [] and "Service appointments today" not in page.text
 
 
 def test_head_office_picks_the_site_and_another_sites_or_networks_board_is_not_there(order, dario, bruno, roberta, milano, treviso):
