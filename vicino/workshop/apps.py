@@ -27,6 +27,7 @@ class WorkshopConfig(AppConfig):
                 "repair_order.line": _("Line of work added"),
                 "repair_order.finding": _("Extra work proposed"),
                 "repair_order.answer": _("Customer's answer to proposed work"),
+                "repair_order.assign": _("Repair order assigned"),
                 "courtesy.out": _("Courtesy car lent"),
                 "courtesy.back": _("Courtesy car given back"),
             }

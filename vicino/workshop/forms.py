@@ -88,6 +88,18 @@ class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Move to"), choices=[(s.value, s.label) for s in MOVABLE])
 
 
+class AssignForm(forms.Form):
+    technician = forms.ModelChoiceField(label=_("Technician"), queryset=None, required=False)
+    bay = forms.ModelChoiceField(label=_("Bay"), queryset=None, required=False)
+    promised_at = forms.DateTimeField(label=_("Promised for"), required=False, input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
+                                      widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))  # fmt: skip
+
+    def __init__(self, *args, technicians, bays, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["technician"].queryset = technicians
+        self.fields["bay"].queryset = bays
+
+
 class DeliverForm(forms.Form):
     km_out = forms.IntegerField(label=_("Km when handed back"), min_value=0, required=False)
 

@@ -98,3 +98,8 @@ def courtesy_vehicles_available(*, actor: Actor, site: Site) -> QuerySet[Courtes
     """A site's courtesy cars that can be lent now: in service and not out on a loan."""
     out = Loan.objects.filter(courtesy_vehicle=OuterRef("pk"), back_at__isnull=True)
     return courtesy_vehicle_list(actor=actor).filter(site=site, is_active=True).filter(~Exists(out)).order_by("name")
+
+
+def vehicle_history(*, actor: Actor, vehicle: Vehicle) -> QuerySet[RepairOrder]:
+    """The car's visits to the workshops the actor can see, latest first: its service history."""
+    return repair_order_list(actor=actor).filter(vehicle=vehicle).order_by("-created_at", "-pk")

@@ -224,6 +224,26 @@ def order_deliver(*, by: User, order: RepairOrder, km_out: int | None = None, no
     return order
 
 
+@transaction.atomic
+def order_assign(*, by: User, order: RepairOrder, technician: User | None, bay=None, promised_at: datetime.datetime | None = None) -> RepairOrder:
+    """Who works on the car, on which bay, and when it is promised; only real changes are audited."""
+    order = _locked(order)
+    _open(order)
+    if technician is not None and not Membership.objects.filter(user=technician, site=order.site, role__in=(Role.TECHNICIAN, Role.SERVICE_ADVISOR)).exists():
+        raise ValidationError({"technician": _("Choose a technician of this site's workshop.")})
+    if bay is not None and bay.site_id != order.site_id:
+        raise ValidationError({"bay": _("Choose a bay of this site.")})
+    changes = {}
+    for name, value in (("technician", technician), ("bay", bay), ("promised_at", promised_at)):
+        if getattr(order, name) != value:
+            changes[name] = [str(getattr(order, name) or ""), str(value or "")]
+            setattr(order, name, value)
+    if changes:
+        order.save(update_fields=[*changes, "updated_at"])
+        audit_record(by=by, action="repair_order.assign", target=order, changes=changes)
+    return order
+
+
 def _open(order: RepairOrder) -> None:
     if order.status == S.DELIVERED:
         raise ValidationError(_("The car has been handed back: the order is closed."), code="order_closed")

@@ -10,6 +10,7 @@ urlpatterns = [
     path("workshop/orders/<int:pk>/", views.order_detail, name="order-detail"),
     path("workshop/orders/<int:pk>/update/", views.order_update, name="order-update"),
     path("workshop/orders/<int:pk>/status/", views.order_status, name="order-status"),
+    path("workshop/orders/<int:pk>/assign/", views.order_assign, name="order-assign"),
     path("workshop/orders/<int:pk>/deliver/", views.order_deliver, name="order-deliver"),
     path("workshop/orders/<int:pk>/lines/", views.line_add, name="line-add"),
     path("workshop/orders/<int:pk>/findings/<int:finding_pk>/answer/", views.finding_answer, name="finding-answer"),

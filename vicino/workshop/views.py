@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vicino.bookings import queries as bookings_queries
+from vicino.bookings.models import Resource
 from vicino.core.forms import errors_into_form
-from vicino.core.models import Site
-from vicino.core.roles import Capability
+from vicino.core.models import Site, User
+from vicino.core.roles import Capability, Role
 from vicino.core.views import actor_required, site_chosen
 from vicino.people import queries as people_queries
 from vicino.people.matching import PersonIn, customer_match_or_create
@@ -26,7 +27,7 @@ from vicino.people.models import Channel, Customer
 from vicino.people.search import customer_search
 
 from . import queries, services
-from .forms import AnswerForm, DeliverForm, LoanBackForm, LoanOutForm, OrderOpenForm, StatusForm, UpdateForm, WorkLineForm
+from .forms import AnswerForm, AssignForm, DeliverForm, LoanBackForm, LoanOutForm, OrderOpenForm, StatusForm, UpdateForm, WorkLineForm
 from .models import Loan, RepairOrder, Vehicle, plate_clean
 
 S = RepairOrder.Status
@@ -94,12 +95,40 @@ def _detail_render(request: HttpRequest, order: RepairOrder, *, status: int = 20
         "can_work": actor.can(Capability.WORKSHOP_WORK), "can_manage": can_manage,
         "status_form": forms.get("status_form") or StatusForm(initial={"status": order.status}),
         "deliver_form": forms.get("deliver_form") or DeliverForm(initial={"km_out": order.km_in}),
+        "assign_form": forms.get("assign_form") or _assign_form(order, initial={
+            "technician": order.technician_id, "bay": order.bay_id,
+            "promised_at": timezone.localtime(order.promised_at) if order.promised_at else None}),
+        "earlier": queries.vehicle_history(actor=actor, vehicle=order.vehicle).exclude(pk=order.pk)[:20],
         "line_form": forms.get("line_form") or WorkLineForm(),
         "answer_form": forms.get("answer_form") or AnswerForm(), "answer_finding": forms.get("answer_finding"),
         "proposed": [f for f in findings if f.answer == f.Answer.PROPOSED],
         "courtesy_available": queries.courtesy_vehicles_available(actor=actor, site=order.site).exists() if can_manage and order.is_open else False,
     }  # fmt: skip
     return render(request, "workshop/order_detail.html", context, status=status)
+
+
+def _assign_form(order: RepairOrder, data=None, initial=None) -> AssignForm:
+    technicians = User.objects.filter(memberships__site=order.site, memberships__role__in=(Role.TECHNICIAN, Role.SERVICE_ADVISOR),
+                                      is_active=True).distinct().order_by("full_name")  # fmt: skip
+    bays = Resource.objects.filter(site=order.site, kind=Resource.Kind.BAY, is_active=True).order_by("name")
+    return AssignForm(data, initial=initial, technicians=technicians, bays=bays)
+
+
+@require_POST
+@actor_required(Capability.WORKSHOP_MANAGE)
+def order_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    """Give the car to a technician and a bay, and promise a time."""
+    order = _order(request, pk)
+    form = _assign_form(order, request.POST)
+    if form.is_valid():
+        try:
+            services.order_assign(by=request.user, order=order, **form.cleaned_data)
+        except ValidationError as refused:
+            errors_into_form(form, refused)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("workshop:order-detail", pk=order.pk)
+    return _detail_render(request, _order(request, pk, detail=True), assign_form=form, status=422)
 
 
 def _back(request: HttpRequest, order: RepairOrder) -> HttpResponse:

@@ -431,3 +431,41 @@ def test_another_sites_or_networks_courtesy_cars_are_not_there(order, courtesy, 
         assert client.get(reverse("workshop:loan-out"), {"site": milano.pk}).status_code == 404
         assert courtesy.name not in client.get(url("courtesy-list")).text
     assert Loan.objects.get(pk=loan.pk).back_at is None
+
+
+# --- Assigning, and the car's earlier visits ------------------------------------------
+
+
+def test_the_advisor_gives_the_car_to_a_technician_and_a_bay_and_promises_a_time(order, matteo, tommaso, aurora, milano):
+    from vicino.bookings.models import Resource
+
+    bay = Resource.objects.create(network=aurora, site=milano, kind=Resource.Kind.BAY, name="Ponte 2")
+    response = english(matteo).post(url("order-assign", order.pk), {"technician": tommaso.pk, "bay": bay.pk, "promised_at": "2026-12-18T17:30"})
+    assert response.status_code == 302
+    order.refresh_from_db()
+    assert order.technician == tommaso and order.bay == bay and timezone.localtime(order.promised_at, zone()).strftime("%d/%m %H:%M") == "18/12 17:30"
+    page = english(matteo).get(url("order-detail", order.pk)).content.decode()
+    assert "Tommaso Greco" in page
+
+
+def test_a_bay_of_another_site_is_refused_and_a_technician_cannot_assign(order, matteo, tommaso, aurora, treviso):
+    from vicino.bookings.models import Resource
+
+    elsewhere = Resource.objects.create(network=aurora, site=treviso, kind=Resource.Kind.BAY, name="Ponte Treviso")
+    refused = english(matteo).post(url("order-assign", order.pk), {"bay": elsewhere.pk})
+    assert refused.status_code == 422 and "bay" in refused.context["assign_form"].errors
+    assert english(tommaso).post(url("order-assign", order.pk), {"technician": tommaso.pk}).status_code == 403
+    order.refresh_from_db()
+    assert order.bay is None and order.technician is None
+
+
+def test_the_order_page_lists_the_cars_earlier_visits_without_a_query_for_each(order, matteo, milano, carla, carla_car, django_assert_max_num_queries):
+    client = english(matteo)
+    earlier = services.repair_order_open(by=matteo, site=milano, vehicle=carla_car, customer=carla, source=RepairOrder.Source.COUNTER, complaint="Tagliando")
+    with django_assert_max_num_queries(40) as few:
+        page = client.get(url("order-detail", order.pk)).content.decode()
+    assert earlier.number in page and "Earlier visits of this car" in page
+    for _ in range(5):
+        services.repair_order_open(by=matteo, site=milano, vehicle=carla_car, customer=carla, source=RepairOrder.Source.COUNTER)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url("order-detail", order.pk))
