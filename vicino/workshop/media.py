@@ -18,8 +18,10 @@ IMAGE_MAX_PIXELS = 60_000_000
 IMAGE_LONG_SIDE = 2000
 _IMAGE_FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
 _QUICKTIME_BRANDS = (b"qt  ",)
-# The ISO 6709 location a phone writes into an MP4/MOV (`©xyz` user data), e.g. "+45.4642+009.1900/".
-_VIDEO_LOCATION = re.compile(rb"\xa9xyz(.{4})([+-][0-9.+-]+/?)", re.DOTALL)
+# Where a phone writes the place a video was filmed, as an ISO 6709 string ("+45.4642+009.1900+120.000/"):
+# Android and older iPhones in the `©xyz` user data, iPhones in the `com.apple.quicktime.location.ISO6709`
+# metadata item. Both live in the `moov` box, never among the frames (`mdat`), which are left untouched.
+_ISO6709 = re.compile(rb"[+-]\d{2}(?:\.\d+)?[+-]\d{3}(?:\.\d+)?(?:[+-]\d+(?:\.\d+)?)?(?:CRS[A-Z0-9_]+)?/?")
 
 
 @dataclass(frozen=True)
@@ -87,5 +89,20 @@ def _video(upload: UploadedFile, head: bytes) -> Media:
 
 
 def location_blanked(data: bytes) -> bytes:
-    """An MP4/MOV with the place it was filmed overwritten (same length, so every box stays where it was)."""
-    return _VIDEO_LOCATION.sub(lambda m: b"\xa9xyz" + m[1] + b" " * len(m[2]), data)
+    """An MP4/MOV with the place it was filmed overwritten by spaces (same length, so every box stays where it was)."""
+    out, at = bytearray(data), 0
+    while at + 8 <= len(data):
+        size, kind = int.from_bytes(data[at : at + 4], "big"), data[at + 4 : at + 8]
+        header = 8
+        if size == 1 and at + 16 <= len(data):
+            size, header = int.from_bytes(data[at + 8 : at + 16], "big"), 16
+        elif size == 0:
+            size = len(data) - at
+        if size < header:
+            break
+        if kind != b"mdat":
+            box = data[at : at + size]
+            for match in _ISO6709.finditer(box):
+                out[at + match.start() : at + match.end()] = b" " * (match.end() - match.start())
+        at += size
+    return bytes(out)

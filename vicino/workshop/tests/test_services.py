@@ -77,6 +77,18 @@ def test_a_videos_location_is_blanked_and_the_file_keeps_its_length(order, tomma
     assert len(kept) == len(data) and b"+45.4642" not in kept
 
 
+def test_an_iphone_videos_location_item_is_blanked_and_its_frames_are_not_touched(order, tommaso):
+    frames = b"+45.4642+009.1900/ looks like a place but is picture data"
+    mdat = (8 + len(frames)).to_bytes(4, "big") + b"mdat" + frames
+    item = b"com.apple.quicktime.location.ISO6709" + b"\x00\x00\x00\x29data\x00\x00\x00\x01\x00\x00\x00\x00+45.4642+009.1900+120.000/"
+    moov = (8 + len(item)).to_bytes(4, "big") + b"moov" + item
+    data = b"\x00\x00\x00\x14ftypqt  \x00\x00\x00\x00qt  " + moov + mdat
+    update = services.update_post(by=tommaso, order=order, upload=SimpleUploadedFile("IMG_0001.MOV", data))
+    kept = open(update.media.path, "rb").read()
+    assert update.media_type == "video/quicktime" and len(kept) == len(data)
+    assert b"+45.4642+009.1900+120.000/" not in kept and kept.endswith(frames)
+
+
 def test_a_finding_waits_for_the_owner_and_a_second_answer_changes_nothing(order, tommaso, carla):
     finding = services.finding_propose(by=tommaso, order=order, title="Dischi e pastiglie anteriori", grade="red", price=Decimal("280.00"),
                                        upload=photo())  # fmt: skip
