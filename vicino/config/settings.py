@@ -54,6 +54,7 @@ VICINO_APPS = [
     "vicino.sales",
     "vicino.bookings",
     "vicino.workshop",
+    "vicino.events",
     "vicino.portal",
     "vicino.api",
 ]

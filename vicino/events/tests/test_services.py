@@ -1,0 +1,95 @@
+"""Registrations by the rules: never more people than places, the waiting list in order, a place offered with a deadline, one check-in."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from vicino.events import services
+from vicino.events.models import Event, Registration
+from vicino.people.matching import PersonIn
+from vicino.people.models import Customer, Interaction
+
+pytestmark = pytest.mark.django_db
+NOW = timezone.now()
+
+
+@pytest.fixture
+def tasting(aurora, milano):
+    """A wine tasting in Milano's showroom with three places, a week from now."""
+    return Event.objects.create(network=aurora, site=milano, kind=Event.Kind.TASTING, title="Degustazione in salone", slug="degustazione",
+                                starts_at=NOW + datetime.timedelta(days=7), ends_at=NOW + datetime.timedelta(days=7, hours=3), capacity=3,
+                                max_companions=1, status=Event.Status.PUBLISHED)  # fmt: skip
+
+
+def register(event, n: int, companions: int = 0, **more):
+    return services.registration_create(event=event, person=PersonIn(first_name=f"Ospite{n}", last_name="Dell'Orto", emails=(f"ospite{n}@example.it",)),
+                                        email=f"ospite{n}@example.it", companions=companions, now=more.pop("now", NOW), **more)  # fmt: skip
+
+
+def test_places_are_confirmed_until_full_then_people_wait_in_the_order_they_asked(tasting):
+    first, second, third = register(tasting, 1, companions=1), register(tasting, 2), register(tasting, 3)
+    assert [r.status for r in (first, second, third)] == ["confirmed", "confirmed", "waiting"]
+    assert services.places_taken(tasting) == 3
+    newcomer = Customer.objects.get(pk=first.customer_id)
+    assert newcomer.relation == Customer.Relation.ENTHUSIAST
+    assert Interaction.objects.filter(kind="event.registered").count() == 2
+
+
+def test_a_cancellation_offers_the_place_to_the_first_waiting_with_a_deadline(tasting):
+    register(tasting, 1, companions=1)
+    leaving = register(tasting, 2)
+    waiting = register(tasting, 3)
+    services.registration_cancel(registration=leaving, now=NOW + datetime.timedelta(hours=1))
+    waiting.refresh_from_db()
+    assert waiting.status == Registration.Status.OFFERED and waiting.offer_expires_at == NOW + datetime.timedelta(hours=25)
+    assert services.offer_accept(registration=waiting, now=NOW + datetime.timedelta(hours=2)).status == Registration.Status.CONFIRMED
+
+
+def test_an_offer_not_taken_in_time_goes_to_the_next(tasting):
+    register(tasting, 1, companions=1)
+    leaving = register(tasting, 2)
+    late, next_one = register(tasting, 3), register(tasting, 4)
+    services.registration_cancel(registration=leaving, now=NOW)
+    with pytest.raises(ValidationError) as refused:
+        services.offer_accept(registration=late, now=NOW + datetime.timedelta(hours=25))
+    assert refused.value.code == "offer_expired"
+    services.waiting_list_move(event=tasting, now=NOW + datetime.timedelta(hours=25))
+    late.refresh_from_db(), next_one.refresh_from_db()
+    assert late.status == Registration.Status.CANCELLED and next_one.status == Registration.Status.OFFERED
+
+
+@pytest.mark.parametrize(
+    ("change", "companions", "code"),
+    [
+        ({"status": Event.Status.CANCELLED}, 0, "event_cancelled"),
+        ({"registration_closes_at": NOW - datetime.timedelta(minutes=1)}, 0, "registration_closed"),
+        ({"registration_opens_at": NOW + datetime.timedelta(days=1)}, 0, "registration_not_yet"),
+        ({}, 2, "too_many_companions"),
+    ],
+    ids=["cancelled", "after-the-window", "before-the-window", "too-many-companions"],
+)
+def test_a_registration_that_cannot_be_is_refused_and_writes_nothing(tasting, change, companions, code):
+    Event.objects.filter(pk=tasting.pk).update(**change)
+    with pytest.raises(ValidationError) as refused:
+        register(tasting, 1, companions=companions)
+    codes = [e.code for errors in getattr(refused.value, "error_dict", {}).values() for e in errors] or [refused.value.code]
+    assert code in codes
+    assert not Registration.objects.exists() and not Customer.objects.filter(last_name="Dell'Orto").exists()
+
+
+def test_the_same_email_registers_once(tasting):
+    register(tasting, 1)
+    with pytest.raises(ValidationError) as refused:
+        register(tasting, 1)
+    assert refused.value.error_dict["email"][0].code == "already_registered"
+    assert Registration.objects.count() == 1
+
+
+def test_a_second_scan_says_when_the_guest_arrived_and_changes_nothing(tasting, anna):
+    guest = register(tasting, 1)
+    first, arrived = services.check_in(by=anna, registration=guest, now=NOW + datetime.timedelta(days=7))
+    again, arrived_again = services.check_in(by=anna, registration=guest, now=NOW + datetime.timedelta(days=7, minutes=5))
+    assert arrived and not arrived_again and again.checked_in_at == first.checked_in_at
+    assert Interaction.objects.filter(kind="event.attended").count() == 1
