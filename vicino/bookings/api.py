@@ -18,7 +18,7 @@ from pydantic import AwareDatetime, ConfigDict, Field, PlainSerializer, model_va
 
 from vicino.api.pagination import CappedLimitOffsetPagination
 from vicino.core.actor import Actor
-from vicino.core.apischema import READ_ERRORS, WRITE_ERRORS, ErrorOut, allowed, errors_named, found, refused
+from vicino.core.apischema import READ_ERRORS, WRITE_ERRORS, ErrorOut, allowed, errors_named, found, refused, rule_refused
 from vicino.core.roles import Capability
 from vicino.people import queries as people_queries
 from vicino.people.api import EnquirerIn
@@ -389,11 +389,10 @@ def _by_the_rules(actor: Actor, action, created: bool = False):
     except services.SlotTaken as taken:
         return refused("slot_taken", taken.messages[0], status=CONFLICT, nearest=[_slot(slot) for slot in taken.nearest])
     except DjangoValidationError as error:
-        # A field's error is the usual 422 `validation_error` naming it; a rule's has a code of its own.
-        if hasattr(error, "error_dict") or len(error.error_list) != 1 or not error.error_list[0].code:
+        response = rule_refused(error)
+        if response is None:
             raise
-        (rule,) = error.error_list
-        return refused(rule.code, rule.messages[0])
+        return response
     read = queries.booking_detail(actor=actor).get(pk=booking.pk)
     return Status(201, read) if created else read
 

@@ -87,3 +87,12 @@ def found(rows, pk: int | None, field: str):
     if row is None:
         raise DjangoValidationError({field: _("There is nothing with this id that you can see.")})
     return row
+
+
+def rule_refused(error: DjangoValidationError) -> JsonResponse | None:
+    """A service's refusal of one rule with a code of its own (slot_past, order_closed…) as a 422 with that code;
+    None for field errors, which stay the usual 422 `validation_error` naming the field."""
+    if hasattr(error, "error_dict") or len(error.error_list) != 1 or not error.error_list[0].code:
+        return None
+    (rule,) = error.error_list
+    return refused(rule.code, rule.messages[0])

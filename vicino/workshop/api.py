@@ -34,7 +34,7 @@ from vicino.api.pagination import CappedLimitOffsetPagination
 from vicino.bookings import queries as bookings_queries
 from vicino.core import queries as core_queries
 from vicino.core.actor import Actor
-from vicino.core.apischema import CENT, READ_ERRORS, WRITE_ERRORS, Money, MoneyIn, allowed, found, refused, two_places
+from vicino.core.apischema import CENT, READ_ERRORS, WRITE_ERRORS, Money, MoneyIn, allowed, found, refused, rule_refused, two_places
 from vicino.core.roles import Capability
 from vicino.people import queries as people_queries
 from vicino.sales.models import Fuel
@@ -606,9 +606,8 @@ def _by_the_rules(action, read=lambda made: made, created: bool = False):
                 message = media[0].messages[0]
                 return refused(media[0].code, message, errors=[{"loc": ["media"], "msg": message, "type": media[0].code}])
             raise
-        # A field's error is the usual 422 `validation_error` naming it; a rule's has a code of its own.
-        if len(error.error_list) != 1 or not error.error_list[0].code:
+        response = rule_refused(error)
+        if response is None:
             raise
-        (rule,) = error.error_list
-        return refused(rule.code, rule.messages[0])
+        return response
     return Status(201, read(made)) if created else read(made)
