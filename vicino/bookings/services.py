@@ -11,7 +11,7 @@ import datetime
 import secrets
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -33,6 +33,7 @@ REMINDER_BEFORE = datetime.timedelta(hours=24)
 # On PostgreSQL a booking that lost a race tries again with what is still free; three rounds
 # are far more than a site with a handful of cars and consultants needs.
 ATTEMPTS = 3
+DEADLOCK = "40P01"  # PostgreSQL's SQLSTATE for a deadlock it broke
 # A booking's consent is asked with its e-mail address, and its messages go by e-mail.
 CONSENT_CHANNEL = Channel.EMAIL
 # A test drive booked from a lead at one of these stages moves the lead on; later stages stay.
@@ -164,6 +165,12 @@ def _hold(offering: Offering, needs, starts_at: datetime.datetime, model_id: int
             with transaction.atomic():
                 return write(chosen), chosen
         except IntegrityError:  # PostgreSQL: another booking took one of these resources a moment ago
+            continue
+        except OperationalError as error:
+            # Two holds that both inserted before either checked the exclusion constraint wait on each
+            # other; PostgreSQL breaks the deadlock by failing one of them, which has lost the race.
+            if getattr(error.__cause__, "sqlstate", None) != DEADLOCK:
+                raise
             continue
     raise SlotTaken(_("%(when)s has just been taken. These are the nearest free times.") % {"when": _when(starts_at)},
                     nearest_slots(offering=offering, around=starts_at, vehicle_model_id=model_id, now=now))  # fmt: skip
