@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("vicino.sales.urls")),
     path("", include("vicino.bookings.urls")),
     path("", include("vicino.workshop.urls")),
+    path("", include("vicino.events.urls")),
     path("portal/", include("vicino.portal.urls")),
     path("api/v1/", api.urls),
     path("tokens/", include("vicino.api.urls")),

@@ -54,6 +54,11 @@ class Capability(StrEnum):
     WORKSHOP_WORK = "workshop.work"
     # Advisors: open orders, price the work, record the owner's answers, lend courtesy cars, hand the car back.
     WORKSHOP_MANAGE = "workshop.manage"
+    EVENTS_VIEW = "events.view"
+    # At the door: check guests in, register walk-ins, mark a ticket paid.
+    EVENTS_CHECK_IN = "events.check_in"
+    # Plan events, change and cancel them, sponsorships and partners, thank-you e-mails.
+    EVENTS_MANAGE = "events.manage"
 
 
 _EVERYONE = {Capability.SITES_VIEW, Capability.TEAM_VIEW, Capability.API_ACCESS, Capability.CUSTOMERS_VIEW}
@@ -62,30 +67,35 @@ _SALES = {Capability.LEADS_VIEW, Capability.LEADS_MANAGE}
 # Everyone who meets customers at a site keeps its diary: reception books, consultants and advisors run their appointments.
 _DIARY = {Capability.BOOKINGS_VIEW, Capability.BOOKINGS_MANAGE}
 _WORKSHOP = {Capability.WORKSHOP_VIEW, Capability.WORKSHOP_WORK, Capability.WORKSHOP_MANAGE}
+# Whoever meets customers at a site can welcome them at its events.
+_DOOR = {Capability.EVENTS_VIEW, Capability.EVENTS_CHECK_IN}
+_EVENTS = _DOOR | {Capability.EVENTS_MANAGE}
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.NETWORK_ADMIN: frozenset(Capability),
     # Communications and analysts read customers and take lists out; they do not edit people.
-    Role.HQ_COMMUNICATIONS: frozenset(_EVERYONE | {Capability.CUSTOMERS_EXPORT, Capability.SALES_REPORT}),
+    # They also plan the network's events and its yearly schedule (palinsesto), with its sponsors.
+    Role.HQ_COMMUNICATIONS: frozenset(_EVERYONE | _EVENTS | {Capability.CUSTOMERS_EXPORT, Capability.SALES_REPORT}),
     # Customer care answers privacy requests (access, erasure) for the whole network.
-    Role.HQ_CUSTOMER_CARE: frozenset(_FRONT_LINE | _DIARY | {Capability.PRIVACY_MANAGE, Capability.WORKSHOP_VIEW}),
+    Role.HQ_CUSTOMER_CARE: frozenset(_FRONT_LINE | _DIARY | _DOOR | {Capability.PRIVACY_MANAGE, Capability.WORKSHOP_VIEW}),
     Role.HQ_ANALYST: frozenset(_EVERYONE | {Capability.CUSTOMERS_EXPORT, Capability.LEADS_VIEW, Capability.SALES_REPORT, Capability.BOOKINGS_VIEW,
-                                     Capability.WORKSHOP_VIEW}),
+                                     Capability.WORKSHOP_VIEW, Capability.EVENTS_VIEW}),
     # A site manager edits their own site and runs its team; the scope keeps it to that site.
     Role.SITE_MANAGER: frozenset(
         _FRONT_LINE
         | _SALES
         | _DIARY
         | _WORKSHOP
+        | _EVENTS
         | {Capability.SITES_MANAGE, Capability.TEAM_MANAGE, Capability.CUSTOMERS_IMPORT, Capability.CUSTOMERS_EXPORT}
         | {Capability.VEHICLES_MANAGE, Capability.SALES_REPORT, Capability.BOOKINGS_SETUP}
     ),
-    Role.SALES_CONSULTANT: frozenset(_FRONT_LINE | _SALES | _DIARY),
-    Role.SERVICE_ADVISOR: frozenset(_FRONT_LINE | _DIARY | _WORKSHOP),
+    Role.SALES_CONSULTANT: frozenset(_FRONT_LINE | _SALES | _DIARY | _DOOR),
+    Role.SERVICE_ADVISOR: frozenset(_FRONT_LINE | _DIARY | _WORKSHOP | _DOOR),
     # A technician works on the cars: the board and the orders; customers are read, not edited.
     Role.TECHNICIAN: frozenset(_EVERYONE | {Capability.WORKSHOP_VIEW, Capability.WORKSHOP_WORK}),
-    # Reception takes walk-in and phone enquiries down; consultants follow them.
-    Role.RECEPTION: frozenset(_FRONT_LINE | _SALES | _DIARY | {Capability.WORKSHOP_VIEW}),
+    # Reception takes walk-in and phone enquiries down; consultants follow them. It runs the site's events.
+    Role.RECEPTION: frozenset(_FRONT_LINE | _SALES | _DIARY | _EVENTS | {Capability.WORKSHOP_VIEW}),
 }
 
 

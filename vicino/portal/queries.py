@@ -10,6 +10,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from vicino.bookings.models import Booking
+from vicino.events.models import Event, Registration
 from vicino.people.models import CONSENT_CHANNELS, Channel, ConsentEvent, ContactPoint, Customer, PrivacyNotice, PrivacyRequest, Purpose
 from vicino.people.queries import consent_states
 from vicino.workshop.models import Finding, OrderUpdate, RepairOrder, Vehicle
@@ -74,6 +75,17 @@ def bookings_split(*, customer: Customer, past_shown: int = 50) -> tuple[list[Bo
     upcoming = list(to_come.order_by("starts_at", "pk"))
     past = list(bookings.exclude(pk__in=[b.pk for b in upcoming]).order_by("-starts_at", "-pk")[:past_shown])
     return upcoming, past
+
+
+def registration_list(*, customer: Customer) -> QuerySet[Registration]:
+    """The customer's own registrations, never anyone else's: the portal's scope for events."""
+    return Registration.objects.filter(customer=customer).exclude(event__status=Event.Status.DRAFT).select_related("event__site")
+
+
+def registrations_upcoming(*, customer: Customer) -> list[Registration]:
+    """Events still to come the customer registered for (or waits for), soonest first; cancelled ones too, to say so."""
+    now = timezone.now()
+    return list(registration_list(customer=customer).filter(event__ends_at__gte=now).order_by("event__starts_at", "pk")[:50])
 
 
 @dataclass(frozen=True)

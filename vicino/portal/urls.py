@@ -15,6 +15,7 @@ urlpatterns = [
     path("media/<int:pk>/", views.media, name="media"),
     path("bookings/", views.bookings, name="bookings"),
     path("events/", views.events, name="events"),
+    path("events/<int:pk>/cancel/", views.event_cancel, name="event-cancel"),
     path("privacy/", views.privacy, name="privacy"),
     path("privacy/data/", views.data_download, name="data-download"),
     path("privacy/erasure/", views.erasure, name="erasure"),

@@ -14,6 +14,9 @@ from django.views.decorators.http import require_POST
 
 from vicino.bookings.links import booking_manage_url
 from vicino.bookings.models import Booking
+from vicino.events import services as events_services
+from vicino.events.links import registration_manage_url
+from vicino.events.models import Event, Registration
 from vicino.people import privacy as people_privacy
 from vicino.people.models import CONSENT_CHANNELS, Purpose
 from vicino.workshop import services as workshop
@@ -180,7 +183,20 @@ def bookings(request: HttpRequest) -> HttpResponse:
 
 @customer_required
 def events(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/events.html", {"section": "events"})
+    """Upcoming registrations with their ticket page, and cancelling in one tap."""
+    rows = [{"registration": r, "ticket_url": registration_manage_url(r),
+             "cancellable": r.status != Registration.Status.CANCELLED and r.event.status != Event.Status.CANCELLED}
+            for r in queries.registrations_upcoming(customer=request.customer)]  # fmt: skip
+    return render(request, "portal/events.html", {"rows": rows, "section": "events"})
+
+
+@require_POST
+@customer_required
+def event_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = get_object_or_404(queries.registration_list(customer=request.customer), pk=pk)
+    events_services.registration_cancel(registration=registration)
+    messages.success(request, _("Your registration for %(event)s is cancelled.") % {"event": registration.event})
+    return redirect("portal:events")
 
 
 # --- My privacy -------------------------------------------------------------------------

@@ -4,34 +4,19 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from vicino.events import services
+from vicino.events.tests.cast import NOW, register
 from vicino.events.models import Event, Registration
-from vicino.people.matching import PersonIn
 from vicino.people.models import Customer, Interaction
 
 pytestmark = pytest.mark.django_db
-NOW = timezone.now()
-
-
-@pytest.fixture
-def tasting(aurora, milano):
-    """A wine tasting in Milano's showroom with three places, a week from now."""
-    return Event.objects.create(network=aurora, site=milano, kind=Event.Kind.TASTING, title="Degustazione in salone", slug="degustazione",
-                                starts_at=NOW + datetime.timedelta(days=7), ends_at=NOW + datetime.timedelta(days=7, hours=3), capacity=3,
-                                max_companions=1, status=Event.Status.PUBLISHED)  # fmt: skip
-
-
-def register(event, n: int, companions: int = 0, **more):
-    return services.registration_create(event=event, person=PersonIn(first_name=f"Ospite{n}", last_name="Dell'Orto", emails=(f"ospite{n}@example.it",)),
-                                        email=f"ospite{n}@example.it", companions=companions, now=more.pop("now", NOW), **more)  # fmt: skip
 
 
 def test_places_are_confirmed_until_full_then_people_wait_in_the_order_they_asked(tasting):
     first, second, third = register(tasting, 1, companions=1), register(tasting, 2), register(tasting, 3)
     assert [r.status for r in (first, second, third)] == ["confirmed", "confirmed", "waiting"]
-    assert services.places_taken(tasting) == 3
+    assert services.places_taken(tasting) == (3, 1)  # places held, of which companions
     newcomer = Customer.objects.get(pk=first.customer_id)
     assert newcomer.relation == Customer.Relation.ENTHUSIAST
     assert Interaction.objects.filter(kind="event.registered").count() == 2

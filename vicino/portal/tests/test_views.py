@@ -242,6 +242,26 @@ def test_my_events_says_there_are_none_yet(carla_portal):
     assert "No events yet" in _page(carla_portal, "portal:events")
 
 
+def test_my_events_lists_upcoming_registrations_and_cancels_one(carla, aurora, milano, dora, carla_portal):
+    from vicino.events import services as events
+    from vicino.events.models import Event, Registration
+    from vicino.people.matching import PersonIn
+
+    soon = timezone.now() + datetime.timedelta(days=5)
+    tasting = Event.objects.create(network=aurora, site=milano, kind=Event.Kind.TASTING, title="Degustazione d'autunno", slug="autunno", capacity=10,
+                                   starts_at=soon, ends_at=soon + datetime.timedelta(hours=2), status=Event.Status.PUBLISHED)  # fmt: skip
+    mine = events.registration_create(event=tasting, person=PersonIn(first_name="Carla", last_name="D'Angelo Paternò", emails=("carla.dangelo@example.it",)),
+                                      email="carla.dangelo@example.it")  # fmt: skip
+    theirs = events.registration_create(event=tasting, person=PersonIn(first_name="Dora", last_name="Marchetti", emails=("dora@example.it",)),
+                                        email="dora@example.it")  # fmt: skip
+    assert mine.customer_id == carla.pk and theirs.customer_id == dora.pk
+    page = _page(carla_portal, "portal:events")
+    assert "Degustazione d&#x27;autunno" in page and f'id="registration-{mine.pk}"' in page and f'id="registration-{theirs.pk}"' not in page
+    assert carla_portal.post(reverse("portal:event-cancel", args=[theirs.pk])).status_code == 404
+    carla_portal.post(reverse("portal:event-cancel", args=[mine.pk]))
+    assert Registration.objects.get(pk=mine.pk).status == "cancelled" and Registration.objects.get(pk=theirs.pk).status == "confirmed"
+
+
 def test_granting_and_withdrawing_consent_writes_portal_events_to_the_ledger(carla, notice, carla_portal):
     url = reverse("portal:privacy")
     page = _page(carla_portal, "portal:privacy")
