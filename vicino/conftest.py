@@ -16,7 +16,9 @@ from email import message_from_bytes
 from email.message import Message
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.test import Client
+from django.test.testcases import LiveServerThread, _StaticFilesHandler
 
 from vicino.core import services
 from vicino.core.actor import Actor, actor_for
@@ -167,6 +169,30 @@ class SmtpSink:
 
     def to(self, address: str) -> list[Message]:
         return [m for m in self.messages if address in (m["To"] or "")]
+
+
+class _RushServer(ThreadedWSGIServer):
+    # socketserver's default backlog of 5 (Django's 10) resets most of a hundred simultaneous
+    # connections before the server even sees them; a real deployment's server listens wider.
+    request_queue_size = 128
+
+
+class _RushServerThread(LiveServerThread):
+    server_class = _RushServer
+
+
+@pytest.fixture
+def http_server(transactional_db) -> Iterator[str]:
+    """Django's threaded development server on a free port, for a rush of real concurrent requests:
+    one thread and one database connection per request."""
+    thread = _RushServerThread("127.0.0.1", static_handler=_StaticFilesHandler)
+    thread.daemon = True
+    thread.start()
+    thread.is_ready.wait()
+    if thread.error:
+        raise thread.error
+    yield f"http://127.0.0.1:{thread.port}"
+    thread.terminate()
 
 
 def _free_port() -> int:

@@ -9,6 +9,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from vicino.bookings.api import router as bookings_router
 from vicino.core.api import router as core_router
+from vicino.events.api import router as events_router
 from vicino.people.api import router as people_router
 from vicino.sales.api import router as sales_router
 from vicino.workshop.api import router as workshop_router
@@ -38,6 +39,7 @@ api.add_router("/", people_router)
 api.add_router("/", sales_router)
 api.add_router("/", bookings_router)
 api.add_router("/", workshop_router)
+api.add_router("/", events_router)
 idempotency.install(api)
 
 

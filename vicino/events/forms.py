@@ -24,10 +24,10 @@ def _local_input(label, required=True, help_text=""):
 class RegistrationForm(EmailPhoneCleaning, forms.Form):
     """Who is coming, with how many, and what they agree to."""
 
-    first_name = forms.CharField(label=_("First name"), max_length=100)
-    last_name = forms.CharField(label=_("Last name"), max_length=100)
-    email = forms.CharField(label=_("E-mail"), max_length=254)
-    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    first_name = forms.CharField(label=_("First name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
+    last_name = forms.CharField(label=_("Last name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+    email = forms.CharField(label=_("E-mail"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False, widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}))
     companions = forms.TypedChoiceField(label=_("Companions"), coerce=int, choices=[(0, "0")], initial=0)
     dietary_notes = forms.CharField(label=_("Allergies or dietary needs"), max_length=300, required=False,
                                     widget=forms.TextInput(attrs={"placeholder": _("e.g. vegetarian, no gluten")}))  # fmt: skip

@@ -18,7 +18,8 @@ OPEN_AUDIENCES = (Event.Audience.PUBLIC, Event.Audience.ENTHUSIASTS)
 HOLDING = (R.CONFIRMED, R.OFFERED)
 
 
-def _with_places(events: QuerySet[Event]) -> QuerySet[Event]:
+def with_places_held(events: QuerySet[Event]) -> QuerySet[Event]:
+    """Each event with the places its confirmed and offered registrations hold (`held`) and their companions."""
     holding = Q(registrations__status__in=HOLDING)
     return events.annotate(held=Count("registrations", filter=holding), held_companions=Sum("registrations__companions", filter=holding))
 
@@ -35,7 +36,7 @@ def public_event_list(*, network: Network, city: str = "", site_code: str = "", 
         events = events.filter(site__code__iexact=site_code)
     if kind:
         events = events.filter(kind=kind)
-    return _with_places(events).order_by("starts_at", "pk")
+    return with_places_held(events).order_by("starts_at", "pk")
 
 
 def public_cities(*, network: Network, now: datetime.datetime | None = None) -> list[str]:
@@ -62,7 +63,7 @@ def event_schedule(*, actor: Actor, first: datetime.date, last: datetime.date, s
     events = event_list(actor=actor).filter(starts_at__date__lte=last, ends_at__date__gte=first)
     if site is not None:
         events = events.filter(site=site)
-    return _with_places(events).annotate(sponsors=Count("sponsorships", distinct=True)).order_by("starts_at", "pk")
+    return with_places_held(events).annotate(sponsors=Count("sponsorships", distinct=True)).order_by("starts_at", "pk")
 
 
 def may_edit(actor: Actor, event: Event) -> bool:

@@ -99,9 +99,10 @@ def _audience_refusal(event: Event, customer: Customer | None) -> ValidationErro
 def registration_create(*, event: Event, person: PersonIn, email: str, companions: int = 0, dietary_notes: str = "", is_walk_in: bool = False,
                         by: User | None = None, now: datetime.datetime | None = None) -> Registration:  # fmt: skip
     """Register a person: a confirmed place if it fits, else a turn on the waiting list. Refused, nothing is written."""
-    now = now or timezone.now()
     event = Event.objects.select_for_update().get(pk=event.pk)
-    refused = _refusal(event, companions, now) if not is_walk_in else None
+    now = now or timezone.now()  # read once the lock is held: the queue's order is the order places are given out
+    # At the door the window and the limits are past: the guest is in the room. A cancelled event still has no door.
+    refused = _refusal(event, companions, now) if not is_walk_in or event.status == Event.Status.CANCELLED else None
     if refused is not None:
         raise refused
     email = email.strip().lower()

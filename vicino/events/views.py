@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from vicino.core.forms import errors_into_form
 from vicino.core.models import Site
+from vicino.core.pagination import CappedPaginator
 from vicino.core.roles import Capability
 from vicino.core.views import actor_required
 from vicino.people.matching import PersonIn
@@ -25,7 +26,7 @@ from .forms import EventForm, PartnerForm, RescheduleForm, SponsorshipForm, Walk
 from .models import Event, Partner, Registration, SponsorshipDocument
 from .times import local
 
-GUESTS_SHOWN = 500
+GUESTS_PER_PAGE = 100
 SEARCH_SHOWN = 20
 
 
@@ -99,10 +100,11 @@ def _editable(request: HttpRequest, pk: int) -> Event:
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.actor
     event = _event(request, pk)
-    guests = list(queries.guest_list(actor=actor, event=event)[:GUESTS_SHOWN])
+    search = request.GET.get("q", "").strip()
+    page = CappedPaginator(queries.guest_list(actor=actor, event=event, search=search), GUESTS_PER_PAGE).get_page(request.GET.get("page"))
     can_manage = actor.can(Capability.EVENTS_MANAGE) and queries.may_edit(actor, event)
     context = {
-        "event": event, "guests": guests, "figures": queries.event_figures(event=event), "now": timezone.now(),
+        "event": event, "guests": page.object_list, "page": page, "search": search, "figures": queries.event_figures(event=event), "now": timezone.now(),
         "sponsorships": queries.sponsorship_list(actor=actor).filter(event=event), "can_manage": can_manage,
         "can_door": actor.can(Capability.EVENTS_CHECK_IN), "reschedule_form": RescheduleForm(event=event, initial={
             "starts_at": local(event, event.starts_at), "ends_at": local(event, event.ends_at)}),

@@ -8,8 +8,6 @@ page itself, two or more days ahead.
 
 import datetime
 import re
-import time
-from email.header import decode_header, make_header
 from email.message import Message
 from urllib.parse import urlsplit
 
@@ -25,6 +23,9 @@ from vicino.conftest import PASSWORD
 from vicino.core import services as core
 from vicino.core.tests.test_browser import SCREENSHOTS
 from vicino.people.models import ConsentEvent
+from vicino.testing.mailbox import body_of as _body
+from vicino.testing.mailbox import mails_arrived
+from vicino.testing.mailbox import subject_of as _subject
 
 pytestmark = pytest.mark.browser
 
@@ -60,22 +61,8 @@ def _numeric(at: datetime.datetime) -> str:
 
 
 def _mails(smtp_server, count: int) -> list[Message]:
-    """The customer's e-mails once `count` have arrived; the SMTP sink runs in its own thread."""
-    deadline = time.monotonic() + 5
-    while len(smtp_server.to(EMAIL)) < count and time.monotonic() < deadline:
-        time.sleep(0.05)
-    messages = smtp_server.to(EMAIL)
-    assert len(messages) == count, [m["Subject"] for m in messages]
-    return messages
-
-
-def _subject(message: Message) -> str:
-    return str(make_header(decode_header(message["Subject"])))
-
-
-def _body(message: Message) -> str:
-    part = next(p for p in message.walk() if p.get_content_type() == "text/plain" and not p.get_filename())
-    return part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
+    """The customer's e-mails once `count` have arrived."""
+    return mails_arrived(smtp_server, EMAIL, count=count, wait=5)
 
 
 def _event(message: Message) -> tuple[icalendar.Calendar, icalendar.Event]:

@@ -17,8 +17,6 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.core.servers.basehttp import ThreadedWSGIServer
-from django.test.testcases import LiveServerThread, _StaticFilesHandler
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -29,29 +27,6 @@ from vicino.bookings.slots import week_slots
 from vicino.people.models import Customer
 
 CUSTOMERS = 50
-
-
-class _Server(ThreadedWSGIServer):
-    # socketserver's default backlog of 5 (Django's 10) resets most of fifty simultaneous
-    # connections before the server even sees them; a real deployment's server listens wider.
-    request_queue_size = 128
-
-
-class _ServerThread(LiveServerThread):
-    server_class = _Server
-
-
-@pytest.fixture
-def http_server(transactional_db):
-    """Django's threaded development server on a free port: one thread and one database connection per request."""
-    thread = _ServerThread("127.0.0.1", static_handler=_StaticFilesHandler)
-    thread.daemon = True
-    thread.start()
-    thread.is_ready.wait()
-    if thread.error:
-        raise thread.error
-    yield f"http://127.0.0.1:{thread.port}"
-    thread.terminate()
 
 
 def _race(url: str, starts_at: str, model_id: int, barrier: threading.Barrier, n: int) -> tuple[int, str]:

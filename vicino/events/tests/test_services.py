@@ -78,3 +78,14 @@ def test_a_second_scan_says_when_the_guest_arrived_and_changes_nothing(tasting, 
     again, arrived_again = services.check_in(by=anna, registration=guest, now=NOW + datetime.timedelta(days=7, minutes=5))
     assert arrived and not arrived_again and again.checked_in_at == first.checked_in_at
     assert Interaction.objects.filter(kind="event.attended").count() == 1
+
+
+def test_a_walk_in_enters_a_full_event_but_not_a_cancelled_one(tasting):
+    for n in range(3):
+        register(tasting, n)
+    walk_in = register(tasting, 8, is_walk_in=True)
+    assert walk_in.status == "confirmed" and walk_in.checked_in_at is not None
+    Event.objects.filter(pk=tasting.pk).update(status=Event.Status.CANCELLED)
+    with pytest.raises(ValidationError) as refused:
+        register(tasting, 9, is_walk_in=True)
+    assert refused.value.code == "event_cancelled" and not Registration.objects.filter(email="ospite9@example.it").exists()

@@ -11,8 +11,6 @@ today, and the e-mails come through a real SMTP server.
 
 import datetime
 import re
-import time
-from email.header import decode_header, make_header
 from email.message import Message
 from urllib.parse import urlsplit
 
@@ -29,6 +27,8 @@ from vicino.bookings.slots import zone
 from vicino.conftest import PASSWORD
 from vicino.core import services as core
 from vicino.core.tests.test_browser import SCREENSHOTS
+from vicino.testing.mailbox import body_of as _body
+from vicino.testing.mailbox import mails_arrived
 from vicino.people import services as people
 from vicino.people.models import ConsentEvent
 from vicino.workshop.models import Finding, OrderUpdate, RepairOrder
@@ -102,26 +102,8 @@ def _later_today() -> tuple[datetime.datetime, datetime.datetime | None]:
 
 
 def _mails(smtp_server, subject: str, count: int = 1) -> list[Message]:
-    """Carla's e-mails with this subject once `count` have arrived; the SMTP sink runs in its own thread."""
-    deadline = time.monotonic() + 10
-
-    def found():
-        return [m for m in smtp_server.messages if EMAIL in (m["To"] or "").lower() and _subject(m) == subject]
-
-    while len(found()) < count and time.monotonic() < deadline:
-        time.sleep(0.05)
-    messages = found()
-    assert len(messages) == count, [(m["To"], _subject(m)) for m in smtp_server.messages]
-    return messages
-
-
-def _subject(message: Message) -> str:
-    return str(make_header(decode_header(message["Subject"])))
-
-
-def _body(message: Message) -> str:
-    part = next(p for p in message.walk() if p.get_content_type() == "text/plain" and not p.get_filename())
-    return part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
+    """Carla's e-mails with this subject once `count` have arrived."""
+    return mails_arrived(smtp_server, EMAIL, subject, count)
 
 
 def _photo(tmp_path) -> str:
