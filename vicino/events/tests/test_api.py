@@ -20,21 +20,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def rosa(aurora, milano):
-    """Milano's reception: runs the site's events and its door."""
-    return _person("rosa@aurora.example", "Rosa Bianchi", aurora, Role.RECEPTION, milano)
-
-
-@pytest.fixture
-def launch(aurora):
-    """A network launch at an outside venue in Bergamo, open to the public."""
-    return Event.objects.create(network=aurora, kind=Event.Kind.LAUNCH, audience=Event.Audience.PUBLIC, title="Anteprima Stella EV", slug="anteprima",
-                                venue_name="Teatro Donizetti", venue_address="Piazza Cavour 15", venue_city="Bergamo", capacity=100,
-                                starts_at=NOW + datetime.timedelta(days=12), ends_at=NOW + datetime.timedelta(days=12, hours=3),
-                                status=Event.Status.PUBLISHED)  # fmt: skip
-
-
-@pytest.fixture
 def course(aurora, treviso):
     """Treviso's own course: not Milano's to see."""
     return Event.objects.create(network=aurora, site=treviso, kind=Event.Kind.COURSE, title="Corso a Treviso", slug="corso", capacity=5,

@@ -18,8 +18,6 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from vicino.conftest import _person
-from vicino.core.roles import Role
 from vicino.core.tests.test_browser import SCREENSHOTS
 from vicino.events import services
 from vicino.events.models import Event, Registration
@@ -45,11 +43,6 @@ def tasting(aurora, milano):
         services.registration_create(event=event, person=PersonIn(first_name=name, last_name="Bianchi", emails=(f"{name.lower()}@example.it",)),
                                      email=f"{name.lower()}@example.it")  # fmt: skip
     return event
-
-
-@pytest.fixture
-def rosa(aurora, milano):
-    return _person("rosa@aurora.example", "Rosa Bianchi", aurora, Role.RECEPTION, milano)
 
 
 def _link(message, live_server) -> str:

@@ -9,8 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from vicino.conftest import _person, client_of
-from vicino.core.roles import Role
+from vicino.conftest import client_of
 from vicino.events import services
 from vicino.events.links import registration_token, ticket_code
 from vicino.events.models import Event, Partner, Registration, Sponsorship, SponsorshipDocument
@@ -27,15 +26,6 @@ def _event_url(event):
 def _form(**more):
     return {"first_name": "Loredana", "last_name": "Dell'Acqua", "email": "Loredana@Example.it", "phone": "", "companions": "1",
             "dietary_notes": "vegetariana", **more}  # fmt: skip
-
-
-@pytest.fixture
-def launch(aurora):
-    """A network launch at an outside venue in Bergamo, open to the public."""
-    return Event.objects.create(network=aurora, kind=Event.Kind.LAUNCH, audience=Event.Audience.PUBLIC, title="Anteprima Stella EV", slug="anteprima",
-                                venue_name="Teatro Donizetti", venue_address="Piazza Cavour 15", venue_city="Bergamo", capacity=100,
-                                starts_at=NOW + datetime.timedelta(days=12), ends_at=NOW + datetime.timedelta(days=12, hours=3),
-                                status=Event.Status.PUBLISHED)  # fmt: skip
 
 
 # --- Public pages ---------------------------------------------------------------------------
@@ -167,12 +157,6 @@ def test_a_tampered_link_opens_nothing(tasting):
 
 
 # --- Staff pages ---------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def rosa(aurora, milano):
-    """Milano's reception: runs the site's events and its door."""
-    return _person("rosa@aurora.example", "Rosa Bianchi", aurora, Role.RECEPTION, milano)
 
 
 def test_the_schedule_shows_the_month_the_year_and_a_printable_list(tasting, launch, dario, django_assert_max_num_queries):
