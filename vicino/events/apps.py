@@ -33,6 +33,7 @@ class EventsConfig(AppConfig):
                 "event.check_in": _("Guest checked in"),
                 "event.walk_in": _("Guest registered at the door"),
                 "event.paid": _("Ticket marked paid"),
+                "event.guests_export": _("Guest list exported"),
                 "event.registration_cancel": _("Registration cancelled by staff"),
                 "partner.save": _("Partner saved"),
                 "sponsorship.save": _("Sponsorship recorded"),

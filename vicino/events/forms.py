@@ -5,10 +5,12 @@ import zoneinfo
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from vicino.core.models import Site
 from vicino.people.forms import EmailPhoneCleaning
+from vicino.workshop.media import media_checked
 
 from .models import Event, Partner, Sponsorship
 
@@ -82,6 +84,19 @@ class EventForm(forms.ModelForm):
             self.fields["site"].empty_label = None
         self.fields["slug"].help_text = _("The end of the event's address, e.g. tasting-march.")
         self.fields["image"].widget.attrs["accept"] = "image/jpeg,image/png,image/webp"
+
+    def clean_image(self):
+        """A new picture is judged by its bytes, turned upright, reduced and saved anew, so no GPS or EXIF goes public."""
+        image = self.cleaned_data.get("image")
+        if not isinstance(image, UploadedFile):
+            return image
+        try:
+            media = media_checked(image)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["media"]) from None
+        if media.kind != "image":
+            raise ValidationError(_("The picture must be a photo (JPEG, PNG or WebP)."), code="not_image")
+        return media.file
 
     def clean(self):
         data = super().clean()

@@ -230,7 +230,11 @@ def ticket_check_in(*, by: User, event: Event, code: str, now: datetime.datetime
     if registration is None:
         raise ValidationError(_("This code is not one of our tickets."), code="ticket_forged")
     if registration.event_id != event.pk:
-        raise ValidationError(_("This ticket is for another event: %(event)s.") % {"event": registration.event}, code="other_event")
+        other = registration.event
+        # Named when the door may know of it (the same site's, or the network's); another site's stays unnamed.
+        if other.site_id is None or other.site_id == event.site_id:
+            raise ValidationError(_("This ticket is for another event: %(event)s.") % {"event": other}, code="other_event")
+        raise ValidationError(_("This ticket is for an event at another site."), code="other_event")
     return check_in(by=by, registration=registration, now=now)
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("staff/events/documents/<int:pk>/", views.sponsorship_document, name="document"),
     path("staff/events/<int:pk>/", views.event_detail, name="detail"),
     path("staff/events/<int:pk>/edit/", views.event_edit, name="edit"),
+    path("staff/events/<int:pk>/guests.csv", views.guest_list_export, name="guests-export"),
     path("staff/events/<int:pk>/sponsorships/", views.sponsorship_add, name="sponsorship-add"),
     path("staff/events/<int:pk>/door/", views.door, name="door"),
     path("staff/events/<int:pk>/door/scan/", views.door_scan, name="door-scan"),

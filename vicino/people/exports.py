@@ -42,12 +42,12 @@ def export_rows(customers: QuerySet[Customer]) -> Iterator[list[str]]:
         yield [cell_safe(str(value)) for value in row]
 
 
-def export_csv(rows: Iterable[list[str]]) -> Iterator[str]:
-    """CSV as Italian Excel opens it: UTF-8 with a BOM, semicolons."""
+def export_csv(rows: Iterable[list[str]], header: list[str] | None = None) -> Iterator[str]:
+    """CSV as Italian Excel opens it: UTF-8 with a BOM, semicolons; the customers' columns unless told others."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     yield "\ufeff"
-    writer.writerow(export_header())
+    writer.writerow(header or export_header())
     for number, row in enumerate(rows, start=1):
         writer.writerow(row)
         if number % 500 == 0:

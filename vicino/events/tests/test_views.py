@@ -2,6 +2,7 @@
 schedule and event page, and the door."""
 
 import datetime
+import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,6 +15,7 @@ from vicino.events import services
 from vicino.events.links import registration_token, ticket_code
 from vicino.events.models import Event, Partner, Registration, Sponsorship, SponsorshipDocument
 from vicino.events.tests.cast import NOW, register
+from vicino.people.matching import PersonIn
 from vicino.people.models import ConsentEvent, Customer, Interaction
 
 pytestmark = pytest.mark.django_db
@@ -210,6 +212,24 @@ def test_an_event_is_planned_from_the_form_in_its_own_time_zone(giulia, milano):
     assert str(event.price) == "15.00"
 
 
+def test_an_events_picture_is_kept_without_its_location_and_a_fake_one_is_refused(giulia, milano, tmp_path, settings):
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    photo = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x010F] = "Fotocamera"  # make: any EXIF at all must go
+    Image.new("RGB", (3000, 2000), (200, 30, 30)).save(photo, "JPEG", exif=exif)
+    fields = {"title": "Serata rossa", "slug": "serata-rossa", "kind": "lifestyle", "audience": "public", "site": milano.pk, "starts_at": "2027-03-12T19:30",
+              "ends_at": "2027-03-12T23:00", "time_zone": "Europe/Rome", "capacity": "40", "max_companions": "1", "price": "0", "confirm_within_hours": "24"}  # fmt: skip
+    client = client_of(giulia)
+    fake = client.post(reverse("events:create"), {**fields, "image": SimpleUploadedFile("rossa.jpg", b"not a picture at all", content_type="image/jpeg")})
+    assert fake.status_code == 422 and not Event.objects.exists()
+    client.post(reverse("events:create"), {**fields, "image": SimpleUploadedFile("rossa.jpg", photo.getvalue(), content_type="image/jpeg")})
+    with Image.open(Event.objects.get().image.path) as kept:
+        assert max(kept.size) == 2000 and not kept.getexif()
+
+
 def test_an_event_form_with_the_end_before_the_start_says_so_and_saves_nothing(giulia, milano):
     response = client_of(giulia).post(reverse("events:create"), {
         "title": "Al contrario", "slug": "al-contrario", "kind": "course", "audience": "public", "site": milano.pk, "starts_at": "2027-03-12T19:30",
@@ -254,6 +274,18 @@ def test_a_sponsorship_document_that_is_not_a_pdf_or_picture_is_refused_and_noth
     assert not Sponsorship.objects.exists() and not SponsorshipDocument.objects.exists()
 
 
+def test_the_guest_list_exports_as_csv_with_formulas_neutralised_and_the_export_audited(tasting, giulia):
+    from vicino.core.models import AuditEntry
+
+    services.registration_create(event=tasting, person=PersonIn(first_name="=HYPERLINK(\"http://x\")", last_name="Dell'Orto", emails=("a@example.it",)),
+                                 email="a@example.it", dietary_notes="+39 celiaco")  # fmt: skip
+    response = client_of(giulia).get(reverse("events:guests-export", args=[tasting.pk]))
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert text.splitlines()[0] == "Cognome;Nome;E-mail;Stato;Accompagnatori;Esigenze alimentari;Entrato;Pagato"
+    assert "Dell'Orto;\"'=HYPERLINK" in text and ";'+39 celiaco;" in text
+    assert AuditEntry.objects.filter(action="event.guests_export", actor=giulia).count() == 1
+
+
 # --- The door ----------------------------------------------------------------------------------
 
 
@@ -280,6 +312,14 @@ def test_a_forged_or_foreign_ticket_is_refused_at_the_door(tasting, launch, rosa
     foreign = client.post(url, {"code": ticket_code(other)})
     assert foreign.status_code == 422 and foreign.json()["code"] == "other_event" and "Anteprima Stella EV" in foreign.json()["message"]
     assert not Registration.objects.filter(checked_in_at__isnull=False).exists()
+
+
+def test_another_sites_ticket_is_refused_without_naming_its_event(tasting, treviso, rosa):
+    course = Event.objects.create(network=tasting.network, site=treviso, kind=Event.Kind.COURSE, title="Corso riservato di Treviso", slug="corso",
+                                  capacity=5, status=Event.Status.PUBLISHED, starts_at=NOW + datetime.timedelta(days=5),
+                                  ends_at=NOW + datetime.timedelta(days=5, hours=1))  # fmt: skip
+    answer = client_of(rosa).post(reverse("events:door-scan", args=[tasting.pk]), {"code": ticket_code(register(course, 1))}).json()
+    assert answer["code"] == "other_event" and answer["message"] == "Questo biglietto è per un evento di un'altra sede."
 
 
 def test_the_door_finds_guests_by_name_and_registers_walk_ins(tasting, rosa, carla):
