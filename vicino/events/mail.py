@@ -55,13 +55,13 @@ def registration_mail_send(*, registration: Registration, kind: str) -> bool:
         body = render_to_string("events/email/registration.txt", {
             "registration": registration, "event": event, "customer": customer, "kind": kind, "when": values["when"], "deadline": values["deadline"],
             "ends": f"{local(event, event.ends_at):%H:%M}", "manage_url": registration_manage_url(registration) if live else "",
-            "code": ticket_code(registration) if kind in WITH_TICKET else "",
+            "code": ticket_code(registration) if kind in WITH_TICKET and registration.status == Registration.Status.CONFIRMED else "",
             "optin": live and kind in ("confirmed", "waiting") and marketing_optin_pending(registration=registration),
         })  # fmt: skip
         summary = _("E-mail “%(subject)s” sent to %(email)s") % {"subject": subject, "email": registration.email}
         message = EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[registration.email],
                                reply_to=[event.site.email] if event.site_id and event.site.email else None)  # fmt: skip
-        if kind in WITH_TICKET:
+        if kind in WITH_TICKET and registration.status == Registration.Status.CONFIRMED:
             message.attach(_("ticket.png"), ticket_png(registration), "image/png")
         if kind in WITH_CALENDAR:
             method = "REQUEST" if live else "CANCEL"

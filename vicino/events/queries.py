@@ -2,7 +2,8 @@
 
 import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from vicino.core.actor import Actor
@@ -19,9 +20,14 @@ HOLDING = (R.CONFIRMED, R.OFFERED)
 
 
 def with_places_held(events: QuerySet[Event]) -> QuerySet[Event]:
-    """Each event with the places its confirmed and offered registrations hold (`held`) and their companions."""
-    holding = Q(registrations__status__in=HOLDING)
-    return events.annotate(held=Count("registrations", filter=holding), held_companions=Sum("registrations__companions", filter=holding))
+    """Each event with the registrations holding a place (`held`), their companions, and the places they take (`places_held`).
+
+    Subqueries, not a join: joined with the sponsorships (the palinsesto counts them too) the sums would multiply.
+    """
+    holding = Registration.objects.filter(event=OuterRef("pk"), status__in=HOLDING).order_by().values("event")
+    held = Coalesce(Subquery(holding.annotate(n=Count("pk")).values("n")[:1]), 0)
+    companions = Coalesce(Subquery(holding.annotate(n=Sum("companions")).values("n")[:1]), 0)
+    return events.annotate(held=held, held_companions=companions, places_held=F("held") + F("held_companions"))
 
 
 def public_event_list(*, network: Network, city: str = "", site_code: str = "", kind: str = "",

@@ -12,6 +12,7 @@ Every change a guest should know of sends them an e-mail after commit (see `mail
 event's own changes (moved, postponed, cancelled) reach every live registration.
 """
 
+import dataclasses
 import datetime
 
 from django.core.exceptions import ValidationError
@@ -24,8 +25,9 @@ from vicino.core.audit import audit_record
 from vicino.core.models import User
 from vicino.people import queries as people_queries
 from vicino.people import services as people
-from vicino.people.matching import PersonIn, customer_match_or_create
-from vicino.people.models import Channel, ConsentEvent, Customer, Purpose
+from vicino.people.matching import Matched, PersonIn, customer_match_or_create
+from vicino.people.phones import phone_normalise
+from vicino.people.models import Channel, ConsentEvent, ContactPoint, Customer, Purpose
 
 from .links import ticket_id_of
 from .documents import document_checked
@@ -84,6 +86,21 @@ def _refusal(event: Event, companions: int, now: datetime.datetime) -> Validatio
     return None
 
 
+def _known_by_email(event: Event, email: str) -> Customer | None:
+    return (Customer.objects.filter(network=event.network, erased_at__isnull=True, merged_into__isnull=True, contact_points__kind=ContactPoint.Kind.EMAIL,
+                                    contact_points__value__iexact=email).order_by("pk").first())  # fmt: skip
+
+
+def _phones(person: PersonIn) -> list[str]:
+    phones = []
+    for value in person.phones:
+        try:
+            phones.append(phone_normalise(value))
+        except ValidationError:
+            continue
+    return phones
+
+
 def _audience_refusal(event: Event, customer: Customer | None) -> ValidationError | None:
     """Customers-only and members-only events take people we already know as such, by the address they gave us."""
     if event.audience == Event.Audience.CUSTOMERS and (customer is None or customer.relation in (Customer.Relation.ENTHUSIAST, Customer.Relation.PROSPECT)):
@@ -106,15 +123,26 @@ def registration_create(*, event: Event, person: PersonIn, email: str, companion
     if refused is not None:
         raise refused
     email = email.strip().lower()
+    phones = _phones(person)
     if email and Registration.objects.filter(event=event, email=email).exclude(status=R.CANCELLED).exists():
         raise ValidationError({"email": ValidationError(_("This e-mail is already registered for this event."), code="already_registered")})
-    if event.audience in (Event.Audience.CUSTOMERS, Event.Audience.MEMBERS):
-        known = Customer.objects.filter(network=event.network, contact_points__kind="email", contact_points__value__iexact=email).first()
+    known = _known_by_email(event, email) if email else None
+    if event.audience in (Event.Audience.CUSTOMERS, Event.Audience.MEMBERS) and not is_walk_in:
         refused = _audience_refusal(event, known)
-        if refused is not None and not is_walk_in:
+        if refused is not None:
             raise refused
-    matched = customer_match_or_create(by=by, network=event.network, site=event.site, person=person, channel=Channel.EVENT,
-                                       summary=_("Customer record created from an event registration"))  # fmt: skip
+    if by is None and known is not None:
+        # Someone on the public page is who their e-mail says, nothing more: a phone they type neither finds another
+        # person's record nor adds itself to this one (they could be anyone).
+        matched = Matched(customer_id=known.pk, created=False)
+    else:
+        if by is None:
+            person = dataclasses.replace(person, phones=())  # matched by e-mail alone; the phone is kept on the new record below
+        matched = customer_match_or_create(by=by, network=event.network, site=event.site, person=person, channel=Channel.EVENT,
+                                           summary=_("Customer record created from an event registration"))  # fmt: skip
+        if by is None and matched.created and phones:
+            ContactPoint.objects.bulk_create([ContactPoint(network_id=event.network_id, customer_id=matched.customer_id, kind=ContactPoint.Kind.PHONE,
+                                                           value=phone, is_primary=n == 0) for n, phone in enumerate(phones)])  # fmt: skip
     customer = Customer.objects.get(pk=matched.customer_id)
     if matched.created:
         # Someone who has never bought: an enthusiast, until they do.
@@ -144,8 +172,10 @@ def registration_cancel(*, registration: Registration, by: User | None = None, n
     now = now or timezone.now()
     event = Event.objects.select_for_update().get(pk=registration.event_id)
     registration = Registration.objects.get(pk=registration.pk)
-    if registration.status == R.CANCELLED:
+    if registration.status == R.CANCELLED or event.status == Event.Status.CANCELLED:
         return registration
+    if event.ends_at <= now:
+        raise ValidationError(_("The event is over: its registrations stay as they were."), code="event_over")
     registration.status, registration.cancelled_at = R.CANCELLED, now
     registration.save(update_fields=["status", "cancelled_at", "updated_at"])
     people.interaction_record(customer=registration.customer, channel=Channel.EVENT, kind="event.cancelled", site=event.site, actor=by,
@@ -190,10 +220,12 @@ def waiting_list_move(*, event: Event, now: datetime.datetime) -> list[Registrat
 def offer_accept(*, registration: Registration, now: datetime.datetime | None = None) -> Registration:
     """The person waiting takes the place offered, before its deadline."""
     now = now or timezone.now()
-    Event.objects.select_for_update().filter(pk=registration.event_id).first()
+    event = Event.objects.select_for_update().get(pk=registration.event_id)
     registration = Registration.objects.get(pk=registration.pk)
     if registration.status == R.CONFIRMED:
         return registration
+    if event.status == Event.Status.CANCELLED:
+        raise ValidationError(_("This event has been cancelled."), code="event_cancelled")
     if registration.status != R.OFFERED or registration.offer_expires_at <= now:
         raise ValidationError(_("This place is no longer offered: the time to confirm it has passed."), code="offer_expired")
     registration.status, registration.offer_expires_at = R.CONFIRMED, None
@@ -274,10 +306,12 @@ def event_reschedule(*, by: User, event: Event, starts_at: datetime.datetime, en
     if event.registration_closes_at and event.registration_closes_at > starts_at:
         event.registration_closes_at = starts_at
     event.sequence += 1
-    event.save(update_fields=["starts_at", "ends_at", "status", "registration_closes_at", "sequence", "updated_at"])
+    event.closed_at = None  # a new date: attendance is still to come
+    event.save(update_fields=["starts_at", "ends_at", "status", "registration_closes_at", "sequence", "closed_at", "updated_at"])
     audit_record(by=by, action="event.reschedule", target=event, changes={"when": [before, [starts_at.isoformat(), ends_at.isoformat(), event.status]]})
     if not was_draft:
         _tell_everyone(event, "rescheduled")
+    waiting_list_move(event=event, now=now)  # places given back while it was postponed go to those waiting
     return event
 
 
@@ -328,6 +362,9 @@ def event_attendance_close(*, event: Event, by: User | None = None, now: datetim
     event = Event.objects.select_for_update().get(pk=event.pk)
     if event.closed_at is not None:
         return 0
+    if event.status != Event.Status.PUBLISHED:
+        # A postponed event has not happened yet, a cancelled one never will: nobody missed it.
+        raise ValidationError(_("Only an event that took place has an attendance to record."), code="not_held")
     if event.ends_at > now:
         raise ValidationError(_("The event has not ended yet."), code="not_ended")
     missing = list(Registration.objects.filter(event=event, status=R.CONFIRMED, checked_in_at__isnull=True).select_related("customer"))
@@ -376,7 +413,7 @@ def events_sweep(*, now: datetime.datetime | None = None) -> int:
         with transaction.atomic():
             waiting_list_move(event=Event.objects.select_for_update().get(pk=event.pk), now=now)
         touched += 1
-    for event in Event.objects.filter(closed_at__isnull=True, ends_at__lte=now - CLOSE_AFTER).exclude(status=Event.Status.DRAFT):
+    for event in Event.objects.filter(closed_at__isnull=True, ends_at__lte=now - CLOSE_AFTER, status=Event.Status.PUBLISHED):
         event_attendance_close(event=event, now=now)
         touched += 1
     return touched
@@ -401,6 +438,8 @@ def event_save(*, by: User, event: Event, changed: list[str] | None = None) -> E
         if event.status == Event.Status.POSTPONED:
             Event.objects.filter(pk=event.pk).update(status=Event.Status.PUBLISHED)
         _tell_everyone(event, "rescheduled")
+    if not creating:
+        waiting_list_move(event=Event.objects.select_for_update().get(pk=event.pk), now=timezone.now())  # more places: the queue first
     return event
 
 

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from vicino.core.audit import audit_record
@@ -37,12 +38,19 @@ def _sites(request: HttpRequest):
     return request.actor.scope(Site.objects.filter(is_active=True)).order_by("name")
 
 
+def _wall_clock(event: Event, moment: datetime.datetime | None) -> datetime.datetime | None:
+    return local(event, moment).replace(tzinfo=None) if moment else None
+
+
 def _month_asked(value: str, today: datetime.date) -> datetime.date:
+    """The month asked for (`2027-03`), within a century of today; anything else is this month."""
     try:
         year, month = (int(part) for part in value.split("-", 1))
-        return datetime.date(year, month, 1)
+        if abs(year - today.year) <= 100:
+            return datetime.date(year, month, 1)
     except ValueError:
-        return today.replace(day=1)
+        pass
+    return today.replace(day=1)
 
 
 # --- The schedule -------------------------------------------------------------------------
@@ -56,8 +64,9 @@ def event_list(request: HttpRequest) -> HttpResponse:
     view = "year" if request.GET.get("view") == "year" else "month"
     first = _month_asked(request.GET.get("month", ""), today)
     site = None
-    if request.GET.get("site", "").isdigit():
-        site = _sites(request).filter(pk=int(request.GET["site"])).first()
+    chosen = request.GET.get("site", "")
+    if chosen.isascii() and chosen.isdigit():
+        site = _sites(request).filter(pk=int(chosen)).first()
         if site is None:
             raise Http404
     if view == "year":
@@ -110,7 +119,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "event": event, "guests": page.object_list, "page": page, "search": search, "figures": queries.event_figures(event=event), "now": timezone.now(),
         "sponsorships": queries.sponsorship_list(actor=actor).filter(event=event), "can_manage": can_manage,
         "can_door": actor.can(Capability.EVENTS_CHECK_IN), "reschedule_form": RescheduleForm(event=event, initial={
-            "starts_at": local(event, event.starts_at), "ends_at": local(event, event.ends_at)}),
+            "starts_at": _wall_clock(event, event.starts_at), "ends_at": _wall_clock(event, event.ends_at)}),
         "sponsorship_form": SponsorshipForm(partners=queries.partner_list(actor=actor).order_by("name")) if can_manage else None,
         "public_url": request.build_absolute_uri(reverse("events:public-event", args=[event.network.slug, event.slug])),
     }  # fmt: skip
@@ -123,9 +132,8 @@ def event_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     event = _editable(request, pk) if pk else Event(network=actor.network, site=actor.site)
     form = EventForm(request.POST or None, request.FILES or None, instance=event, sites=_sites(request), head_office=actor.is_head_office)
     if pk:
-        form.initial.update(starts_at=local(event, event.starts_at), ends_at=local(event, event.ends_at),
-                            registration_opens_at=event.registration_opens_at and local(event, event.registration_opens_at),
-                            registration_closes_at=event.registration_closes_at and local(event, event.registration_closes_at))  # fmt: skip
+        # As the clock reads where the event is held, without a zone: the form would show them in the server's.
+        form.initial.update({name: _wall_clock(event, getattr(event, name)) for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at")})
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.event_save(by=request.user, event=form.save(commit=False), changed=form.changed_data)
@@ -208,7 +216,8 @@ def guest_list_export(request: HttpRequest, pk: int) -> StreamingHttpResponse:
                 f"{timezone.localtime(r.paid_at):%d/%m/%Y}" if r.paid_at else "")]  # fmt: skip
 
     response = StreamingHttpResponse(export_csv(rows(), header=header), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{event.slug}-ospiti.csv"'
+    name = _("guests")  # the file's name, in the user's language
+    response["Content-Disposition"] = f'attachment; filename="{event.slug}-{name}.csv"'
     return response
 
 
@@ -291,7 +300,7 @@ def _door_answer(event: Event, registration: Registration | None, first_time: bo
     name = registration.customer.display_name
     message = (_("Welcome, %(name)s!") if first_time else _("%(name)s is already checked in at %(at)s.")) % {"name": name, "at": at}
     if registration.companions:
-        message += " " + _("With %(count)s companions.") % {"count": registration.companions}
+        message += " " + ngettext("With %(count)s companion.", "With %(count)s companions.", registration.companions) % {"count": registration.companions}
     return JsonResponse({"ok": True, "first_time": first_time, "name": name, "at": at, "companions": registration.companions,
                          "dietary_notes": registration.dietary_notes, "message": message, "arrivals": queries.arrivals(event=event)})  # fmt: skip
 

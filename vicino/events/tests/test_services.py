@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from vicino.events import services
 from vicino.events.tests.cast import NOW, register
+from vicino.people.matching import PersonIn
 from vicino.events.models import Event, Registration
 from vicino.people.models import Customer, Interaction
 
@@ -89,3 +90,45 @@ def test_a_walk_in_enters_a_full_event_but_not_a_cancelled_one(tasting):
     with pytest.raises(ValidationError) as refused:
         register(tasting, 9, is_walk_in=True)
     assert refused.value.code == "event_cancelled" and not Registration.objects.filter(email="ospite9@example.it").exists()
+
+
+def test_on_the_public_page_a_phone_number_neither_finds_nor_joins_another_persons_record(tasting, carla):
+    stranger = services.registration_create(event=tasting, person=PersonIn(first_name="Ignoto", last_name="Rossi", emails=("ignoto@example.it",),
+                                            phones=("333 1234567",)), email="ignoto@example.it")  # Carla's phone  # fmt: skip
+    assert stranger.customer_id != carla.pk and stranger.new_customer
+    assert not carla.contact_points.filter(value="ignoto@example.it").exists()
+    assert stranger.customer.contact_points.filter(kind="phone").count() == 1
+
+
+def test_a_postponed_event_is_not_settled_by_the_sweep_and_a_new_date_offers_freed_places(tasting, giulia):
+    first = register(tasting, 1, companions=1)
+    register(tasting, 2)
+    third = register(tasting, 3)
+    services.event_postpone(by=giulia, event=tasting)
+    services.registration_cancel(registration=first, now=NOW)
+    assert Registration.objects.get(pk=third.pk).status == "waiting"  # the queue waits for the new date
+    later = NOW + datetime.timedelta(days=30)
+    assert services.events_sweep(now=tasting.ends_at + datetime.timedelta(hours=7)) == 0
+    assert not Registration.objects.filter(no_show=True).exists()
+    services.event_reschedule(by=giulia, event=tasting, starts_at=later, ends_at=later + datetime.timedelta(hours=2), now=NOW)
+    assert Registration.objects.get(pk=third.pk).status == "offered"
+
+
+def test_more_places_go_to_those_waiting_first(tasting, giulia):
+    for n in range(3):
+        register(tasting, n)
+    waiting = register(tasting, 5)
+    tasting.capacity = 4
+    services.event_save(by=giulia, event=tasting, changed=["capacity"])
+    assert Registration.objects.get(pk=waiting.pk).status == "offered"
+
+
+def test_a_place_offered_cannot_be_taken_once_the_event_is_cancelled(tasting, giulia):
+    first = register(tasting, 1, companions=1)
+    register(tasting, 2)
+    third = register(tasting, 3)
+    services.registration_cancel(registration=first, now=NOW)
+    services.event_cancel(by=giulia, event=tasting)
+    with pytest.raises(ValidationError) as refused:
+        services.offer_accept(registration=third)
+    assert refused.value.code == "event_cancelled" and Registration.objects.get(pk=third.pk).status == "offered"

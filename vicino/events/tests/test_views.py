@@ -230,6 +230,31 @@ def test_an_events_picture_is_kept_without_its_location_and_a_fake_one_is_refuse
         assert max(kept.size) == 2000 and not kept.getexif()
 
 
+def test_editing_an_event_abroad_keeps_its_local_time(giulia, milano):
+    from zoneinfo import ZoneInfo
+
+    starts = datetime.datetime(2027, 5, 20, 19, 0, tzinfo=ZoneInfo("Europe/London"))
+    event = Event.objects.create(network=milano.network, site=milano, kind=Event.Kind.LAUNCH, title="Serata a Londra", slug="londra", capacity=30,
+                                 starts_at=starts, ends_at=starts + datetime.timedelta(hours=3), time_zone="Europe/London")  # fmt: skip
+    page = client_of(giulia).get(reverse("events:edit", args=[event.pk])).content.decode()
+    assert 'value="2027-05-20T19:00"' in page
+
+
+def test_the_schedule_counts_places_once_whatever_the_sponsors(tasting, giulia):
+    register(tasting, 1, companions=1)
+    for name in ("Cantina A", "Cantina B"):
+        Sponsorship.objects.create(event=tasting, partner=Partner.objects.create(network=tasting.network, name=name), gives="Vino")
+    month = f"{timezone.localdate(tasting.starts_at):%Y-%m}"
+    page = client_of(giulia).get(reverse("events:list"), {"month": month}).content.decode()
+    assert "Aurora Milano · 2/3" in page
+
+
+def test_odd_schedule_addresses_show_this_month_instead_of_failing(giulia):
+    client = client_of(giulia)
+    for params in ({"month": "9999-12"}, {"month": "0001-01", "view": "year"}, {"month": "2027-13"}, {"site": "²"}):
+        assert client.get(reverse("events:list"), params).status_code == 200
+
+
 def test_an_event_form_with_the_end_before_the_start_says_so_and_saves_nothing(giulia, milano):
     response = client_of(giulia).post(reverse("events:create"), {
         "title": "Al contrario", "slug": "al-contrario", "kind": "course", "audience": "public", "site": milano.pk, "starts_at": "2027-03-12T19:30",

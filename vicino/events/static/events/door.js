@@ -71,12 +71,21 @@
     }
   }
 
+  // One flush at a time; a code leaves the queue only once sent, and codes queued meanwhile stay.
+  let flushing = false;
   async function flush() {
-    const waiting = queued();
-    if (!waiting.length) return;
-    const left = [];
-    for (const code of waiting) if (!(await send(code))) left.push(code);
-    keep(left);
+    if (flushing || !queued().length) return;
+    flushing = true;
+    try {
+      for (const code of queued()) {
+        if (!(await send(code))) break;
+        const rest = queued();
+        rest.splice(rest.indexOf(code), 1);
+        keep(rest);
+      }
+    } finally {
+      flushing = false;
+    }
   }
   window.addEventListener("online", flush);
   setInterval(flush, 5000);
