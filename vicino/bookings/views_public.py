@@ -92,7 +92,7 @@ def _book(request: HttpRequest, network: Network, site: Site, offering: Offering
     person = PersonIn(first_name=data["first_name"], last_name=data["last_name"], emails=(data["email"],),
                       phones=(data["phone"],) if data["phone"] else (), language=language)  # fmt: skip
     matched = customer_match_or_create(by=None, network=network, site=site, person=person, channel=Channel.WEB,
-                                       summary=_("Customer record created from an online booking"))  # fmt: skip
+                                       summary=_("Customer record created from an online booking"), unverified=True)  # fmt: skip
     customer = Customer.objects.get(pk=matched.customer_id)
     notice = PrivacyNotice.objects.filter(network=network).order_by("-published_at").first()
     purposes = ([offering.consent_purpose] if data.get("consent_needed") else []) + ([Purpose.MARKETING] if data["consent_marketing"] else [])

@@ -12,7 +12,6 @@ Every change a guest should know of sends them an e-mail after commit (see `mail
 event's own changes (moved, postponed, cancelled) reach every live registration.
 """
 
-import dataclasses
 import datetime
 
 from django.core.exceptions import ValidationError
@@ -25,8 +24,7 @@ from vicino.core.audit import audit_record
 from vicino.core.models import User
 from vicino.people import queries as people_queries
 from vicino.people import services as people
-from vicino.people.matching import Matched, PersonIn, customer_match_or_create
-from vicino.people.phones import phone_normalise
+from vicino.people.matching import PersonIn, customer_match_or_create
 from vicino.people.models import Channel, ConsentEvent, ContactPoint, Customer, Purpose
 
 from .links import ticket_id_of
@@ -91,16 +89,6 @@ def _known_by_email(event: Event, email: str) -> Customer | None:
                                     contact_points__value__iexact=email).order_by("pk").first())  # fmt: skip
 
 
-def _phones(person: PersonIn) -> list[str]:
-    phones = []
-    for value in person.phones:
-        try:
-            phones.append(phone_normalise(value))
-        except ValidationError:
-            continue
-    return phones
-
-
 def _audience_refusal(event: Event, customer: Customer | None) -> ValidationError | None:
     """Customers-only and members-only events take people we already know as such, by the address they gave us."""
     if event.audience == Event.Audience.CUSTOMERS and (customer is None or customer.relation in (Customer.Relation.ENTHUSIAST, Customer.Relation.PROSPECT)):
@@ -123,7 +111,6 @@ def registration_create(*, event: Event, person: PersonIn, email: str, companion
     if refused is not None:
         raise refused
     email = email.strip().lower()
-    phones = _phones(person)
     if email and Registration.objects.filter(event=event, email=email).exclude(status=R.CANCELLED).exists():
         raise ValidationError({"email": ValidationError(_("This e-mail is already registered for this event."), code="already_registered")})
     known = _known_by_email(event, email) if email else None
@@ -131,18 +118,9 @@ def registration_create(*, event: Event, person: PersonIn, email: str, companion
         refused = _audience_refusal(event, known)
         if refused is not None:
             raise refused
-    if by is None and known is not None:
-        # Someone on the public page is who their e-mail says, nothing more: a phone they type neither finds another
-        # person's record nor adds itself to this one (they could be anyone).
-        matched = Matched(customer_id=known.pk, created=False)
-    else:
-        if by is None:
-            person = dataclasses.replace(person, phones=())  # matched by e-mail alone; the phone is kept on the new record below
-        matched = customer_match_or_create(by=by, network=event.network, site=event.site, person=person, channel=Channel.EVENT,
-                                           summary=_("Customer record created from an event registration"))  # fmt: skip
-        if by is None and matched.created and phones:
-            ContactPoint.objects.bulk_create([ContactPoint(network_id=event.network_id, customer_id=matched.customer_id, kind=ContactPoint.Kind.PHONE,
-                                                           value=phone, is_primary=n == 0) for n, phone in enumerate(phones)])  # fmt: skip
+    # Someone on the public page is matched by their e-mail alone (people.matching, `unverified`).
+    matched = customer_match_or_create(by=by, network=event.network, site=event.site, person=person, channel=Channel.EVENT,
+                                       summary=_("Customer record created from an event registration"), unverified=by is None)  # fmt: skip
     customer = Customer.objects.get(pk=matched.customer_id)
     if matched.created:
         # Someone who has never bought: an enthusiast, until they do.

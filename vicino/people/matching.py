@@ -7,6 +7,11 @@ never overwritten by what an enquiry says. Everyone else becomes a new prospect,
 as `services.customer_create` would leave them (search text, name key, typo dictionary,
 contact points, address, timeline, audit), but a batch at a time: the sales app's ADF
 import sends thousands of people in one call.
+
+A person typing on a public page (`unverified`) is only who their e-mail says: matched by that
+address alone, and a found customer gains nothing from them. Otherwise anyone could type a
+stranger's phone with their own address, join the stranger's record, and confirm consents and
+invitations from their own inbox. The phone stays on a record such a person creates.
 """
 
 from collections.abc import Sequence
@@ -56,9 +61,11 @@ class Matched:
     created: bool
 
 
-def customer_match_or_create(*, by: User | None, network: Network, site: Site | None, person: PersonIn, channel: str, summary: str) -> Matched:
+def customer_match_or_create(*, by: User | None, network: Network, site: Site | None, person: PersonIn, channel: str, summary: str,
+                             unverified: bool = False) -> Matched:  # fmt: skip
     """The customer this person is, found or created; ValidationError when they give no name and match nobody."""
-    (matched,) = customers_match_or_create(by=by, network=network, site=site, people=[person], channel=channel, summary=summary)
+    (matched,) = customers_match_or_create(by=by, network=network, site=site, people=[person], channel=channel, summary=summary,
+                                           unverified=unverified)  # fmt: skip
     if matched is None:
         raise ValidationError({"last_name": _("Give a first name, a last name or a company name.")}, code="missing_name")
     return matched
@@ -77,9 +84,9 @@ def _valid(values, normalise) -> list[str]:
 
 @transaction.atomic
 def customers_match_or_create(
-    *, by: User | None, network: Network, site: Site | None, people: Sequence[PersonIn], channel: str, summary: str
+    *, by: User | None, network: Network, site: Site | None, people: Sequence[PersonIn], channel: str, summary: str, unverified: bool = False
 ) -> list[Matched | None]:
-    """For each person, the customer they are (found or created), or None for a nameless stranger."""
+    """For each person, the customer they are (found or created), or None for a nameless stranger; `unverified`: by e-mail alone."""
     cleaned = [(_valid(p.emails, email_normalise), _valid(p.phones, phone_normalise)) for p in people]
     by_email = dict(_in_query(_LIVE_POINTS.format(kind="email"), network.pk, sorted({e for emails, _p in cleaned for e in emails})))
     by_phone = dict(_in_query(_LIVE_POINTS.format(kind="phone"), network.pk, sorted({p for _e, phones in cleaned for p in phones})))
@@ -90,11 +97,16 @@ def customers_match_or_create(
     found_points: dict[int, list[tuple[str, str]]] = {}
     for number, (person, (emails, phones)) in enumerate(zip(people, cleaned, strict=True)):
         keys = [f"e:{e}" for e in emails] + [f"p:{p}" for p in phones]
-        existing = next((by_email[e] for e in emails if e in by_email), None) or next((by_phone[p] for p in phones if p in by_phone), None)
+        existing = next((by_email[e] for e in emails if e in by_email), None)
+        if existing is None and not unverified:
+            existing = next((by_phone[p] for p in phones if p in by_phone), None)
         if existing is not None:
             results[number] = Matched(existing, False)
-            found_points.setdefault(existing, []).extend([("email", e) for e in emails] + [("phone", p) for p in phones])
+            if not unverified:
+                found_points.setdefault(existing, []).extend([("email", e) for e in emails] + [("phone", p) for p in phones])
             continue
+        if unverified:
+            keys = [f"e:{e}" for e in emails]
         twin = next((new_index[key] for key in keys if key in new_index), None)
         if twin is not None:
             pending.append((number, twin))

@@ -31,6 +31,19 @@ def test_an_enquiry_with_carlas_phone_finds_her_and_adds_the_new_email(aurora, c
     ]  # fmt: skip
 
 
+def test_someone_unverified_with_carlas_phone_is_not_carla_and_adds_nothing_to_her(aurora, carla):
+    matched = customer_match_or_create(by=None, network=aurora, site=None, channel="web", summary="Da una pagina pubblica", unverified=True,
+                                       person=PersonIn(first_name="Ignoto", last_name="Rossi", emails=("ignoto@example.it",), phones=("333 1234567",)))  # fmt: skip
+    assert matched.created and matched.customer_id != carla.pk
+    assert not ContactPoint.objects.filter(customer=carla, value="ignoto@example.it").exists()
+    assert ContactPoint.objects.filter(customer_id=matched.customer_id, kind="phone").count() == 1
+    # By her own address she is found, and what is typed beside it is not added to her record.
+    again = customer_match_or_create(by=None, network=aurora, site=None, channel="web", summary="Da una pagina pubblica", unverified=True,
+                                     person=PersonIn(last_name="X", emails=("carla.dangelo@example.it",), phones=("347 7654321",)))  # fmt: skip
+    assert (again.customer_id, again.created) == (carla.pk, False)
+    assert not ContactPoint.objects.filter(customer=carla, kind="phone", value__endswith="7654321").exists()
+
+
 def test_the_same_email_in_another_network_is_a_new_customer_there(borgo, carla):
     matched = _one(borgo, first_name="Carla", last_name="D'Angelo", emails=("carla.dangelo@example.it",))
     assert matched.created and Customer.objects.get(pk=matched.customer_id).network == borgo
